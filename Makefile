@@ -1,0 +1,53 @@
+# Two commands do everything: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml dbt_project/profiles.yml
+
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test install prepare lint bench dev clean
+
+run: prepare ## install if needed, write the sample if raw/ is empty, run the nightly job, publish
+	$(BIN)/uppfoljning run
+
+test: prepare ## install if needed and run every test
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+# The environment is rebuilt only when the lock file or pyproject.toml changed.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# dbt's manifest is built ahead of time so that loading the Dagster definitions never parses dbt.
+prepare: $(STAMP) $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $@
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests
+
+bench: prepare ## municipal-scale benchmarks: make bench DATASET=M (default S)
+	$(BIN)/python tests/benchmarks/run.py --dataset $(or $(DATASET),S)
+
+dev: prepare ## the Dagster UI on http://127.0.0.1:3000
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf warehouse/*.duckdb warehouse/published warehouse/quarantine $(DAGSTER_HOME) dbt_project/target

@@ -1,0 +1,45 @@
+-- Who paid each initiative's cost each year, in the registry's funding order: state grants
+-- up to what the year's decisions give, mandate money up to the project's pool (the year's
+-- allocation plus what earlier years left when carry_over), and the rest on the ordinary frame.
+with needs as (
+    select * from {{ ref('int_funding__needs') }}
+),
+
+mandate as (
+    -- the pool is shared in proportion to need when it does not cover every initiative
+    select
+        n.initiative_id,
+        n.year,
+        case
+            when p.mandate_used_sek >= p.mandate_need_sek then n.mandate_need_sek
+            else round(p.mandate_used_sek * n.mandate_need_sek / p.mandate_need_sek, 2)
+        end as mandate_sek
+    from needs as n
+    inner join {{ ref('int_mandate__project_years') }} as p using (mandate_project_code, year)
+    where n.mandate_need_sek > 0
+),
+
+paid as (
+    select
+        n.*,
+        coalesce(m.mandate_sek, 0) as mandate_sek,
+        case
+            when n.grants_before_mandate then n.grant_first_sek
+            -- mandate money first: grants cover what the pool left
+            else least(greatest(n.cost_sek - coalesce(m.mandate_sek, 0), 0), n.grant_available_sek)
+        end as grant_sek
+    from needs as n
+    left join mandate as m using (initiative_id, year)
+)
+
+select
+    initiative_id,
+    year,
+    mandate_project_code,
+    grants_before_mandate,
+    cast(cost_sek as decimal(18, 2)) as cost_sek,
+    cast(grant_available_sek as decimal(18, 2)) as grant_available_sek,
+    cast(grant_sek as decimal(18, 2)) as grant_sek,
+    cast(mandate_sek as decimal(18, 2)) as mandate_sek,
+    cast(cost_sek - grant_sek - mandate_sek as decimal(18, 2)) as frame_sek
+from paid

@@ -1,0 +1,39 @@
+-- A grant that pays for several initiatives is shared in proportion to their cost in the
+-- grant's year (equally when none of them has any cost yet).
+with covered as (
+    select distinct g.grant_id, c.initiative_id
+    from {{ ref('stg_grants__decision_object_codes') }} as g
+    inner join {{ ref('stg_registry__initiative_object_codes') }} as c using (object_code)
+),
+
+yearly_cost as (
+    select initiative_id, year, sum(cost_sek) as cost_sek
+    from {{ ref('int_initiative_costs__monthly') }}
+    group by all
+),
+
+shares as (
+    select
+        c.grant_id,
+        c.initiative_id,
+        d.grant_year as year,
+        d.amount_sek as grant_amount_sek,
+        greatest(coalesce(y.cost_sek, 0), 0) as cost_sek,
+        sum(greatest(coalesce(y.cost_sek, 0), 0)) over (partition by c.grant_id) as covered_cost_sek,
+        count(*) over (partition by c.grant_id) as initiatives
+    from covered as c
+    inner join {{ ref('stg_grants__decisions') }} as d using (grant_id)
+    left join yearly_cost as y on y.initiative_id = c.initiative_id and y.year = d.grant_year
+)
+
+select
+    grant_id,
+    initiative_id,
+    year,
+    grant_amount_sek,
+    cast(round(case
+        when initiatives = 1 then grant_amount_sek
+        when covered_cost_sek > 0 then grant_amount_sek * cost_sek / covered_cost_sek
+        else grant_amount_sek / initiatives
+    end, 2) as decimal(18, 2)) as share_sek
+from shares

@@ -1,0 +1,38 @@
+-- The programme's payroll per month, committee, account and job title. Head count and FTE
+-- are per row: a person paid on two accounts counts on both, so sum FTE over wage accounts
+-- (class 50) only, as rpt_cost_results does.
+with committee_match as (
+    select
+        p.*,
+        c.committee_id,
+        row_number() over (
+            partition by p.source_file, p.account, p.responsibility_code, p.activity_code,
+                p.project_code, p.object_code, p.job_title
+            order by c.prefix_length desc
+        ) as match_rank
+    from {{ ref('stg_payroll__monthly') }} as p
+    inner join {{ ref('stg_registry__initiative_object_codes') }} as o using (object_code)
+    left join {{ ref('stg_registry__committee_codes') }} as c
+        on case
+            when c.is_prefix then starts_with(p.responsibility_code, c.code_prefix)
+            else p.responsibility_code = c.pattern
+        end
+)
+
+select
+    m.month_start as month,
+    m.period,
+    o.initiative_id,
+    m.committee_id,
+    m.account,
+    m.responsibility_code,
+    m.object_code,
+    m.job_title,
+    m.amount_sek,
+    m.hours,
+    m.head_count,
+    m.fte,
+    m.source_file
+from committee_match as m
+inner join {{ ref('stg_registry__initiative_object_codes') }} as o using (object_code)
+where m.match_rank = 1

@@ -1,0 +1,2 @@
+select indicator_id, year, target
+from {{ source('registry', 'registry_indicator_targets') }}

@@ -1,0 +1,2 @@
+"""Uppföljning: follows up a municipality's programme money, responsibility, indicators and
+reports."""

@@ -1,0 +1,16 @@
+"""The code location: everything under orchestration/defs/, run in one process so that only
+one step at a time writes the DuckDB file."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.settings import PROJECT_ROOT
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions.merge(
+        dg.load_from_defs_folder(project_root=PROJECT_ROOT),
+        dg.Definitions(executor=dg.in_process_executor),
+    )

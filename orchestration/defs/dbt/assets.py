@@ -1,0 +1,47 @@
+"""The governance mart: every dbt model as an asset, every dbt test as an asset check."""
+
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
+
+from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.resources import Warehouse
+
+
+class Translator(DagsterDbtTranslator):
+    """Models are keyed by schema and name (marts/fct_ledger_lines) and grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey([dbt_resource_props["config"]["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return None
+        return dbt_resource_props["config"]["schema"]
+
+
+translator = Translator(settings=DagsterDbtTranslatorSettings(
+    enable_asset_checks=True, enable_duplicate_source_asset_keys=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+            dagster_dbt_translator=translator)
+def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
+                    warehouse: Warehouse) -> Iterator[Any]:
+    settings = warehouse.settings()
+    # the dbt profile reads the same DuckDB file as the source assets write
+    os.environ["UPPFOLJNING_DUCKDB_PATH"] = str(settings.duckdb_path)
+    dbt_vars = {"as_of_date": settings.as_of_date.isoformat()}
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -1,0 +1,41 @@
+"""State grants: the decisions and the report-backs filed to the grantor (raw/grants/)."""
+
+
+import dagster as dg
+
+from orchestration import landing
+from orchestration.defs import keys
+from orchestration.defs.resources import Warehouse
+from orchestration.readers.errors import SourceFileError
+from orchestration.readers.grants import read_grant_decisions, read_grant_reports
+
+TABLES = ["grant_decisions", "grant_reports"]
+
+
+def read(item: landing.Delivery) -> landing.Loaded:
+    name = item.paths[0].name.lower()
+    if name.startswith("decisions"):
+        return landing.Loaded(item.name, {"grant_decisions": read_grant_decisions(item.paths[0])})
+    if name.startswith("reports"):
+        return landing.Loaded(item.name, {"grant_reports": read_grant_reports(item.paths[0])})
+    raise SourceFileError(item.name, "expected decisions.csv or reports.csv")
+
+
+@dg.asset(
+    key=keys.GRANTS,
+    group_name="grants",
+    kinds={"python", "duckdb"},
+    description="Statsbidrag: beslut (decisions.csv) och återrapporteringar (reports.csv).",
+)
+def grants(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    settings = warehouse.settings()
+    with warehouse.connect() as conn:
+        outcomes = landing.ingest(
+            conn, "grants", landing.deliveries(settings.source_dir("grants"), [".csv"]),
+            read, TABLES, settings.quarantine_dir,
+        )
+        counts = {t: landing.count_rows(conn, t) for t in TABLES}
+    for o in outcomes:
+        if o.status == "quarantined":
+            context.log.warning(f"Karantän: {o.reason}")
+    return dg.MaterializeResult(metadata={**landing.summarise(outcomes), **counts})

@@ -1,0 +1,118 @@
+"""The general ledger: every SIE 4 file in raw/ledger/ into the landing tables."""
+
+
+import json
+import tempfile
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pyarrow as pa
+
+from orchestration import landing
+from orchestration.defs import keys
+from orchestration.defs.resources import Warehouse
+from orchestration.readers.sie import read_sie
+
+SIE_SUFFIXES = (".se", ".si", ".sie")
+PARQUET_TABLES = {
+    "transactions": "ledger_transactions",
+    "vouchers": "ledger_vouchers",
+    "accounts": "ledger_accounts",
+    "dimensions": "ledger_dimensions",
+    "objects": "ledger_objects",
+    "balances": "ledger_balances",
+    "budgets": "ledger_budgets",
+    "fiscal_years": "ledger_fiscal_years",
+}
+TABLES = [*PARQUET_TABLES.values(), "ledger_files", "ledger_warnings"]
+DEFAULT_DIMENSIONS = {"responsibility": 1, "project": 6, "object": 22}
+
+
+def registry_dimensions(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The SIE dimension numbers the registry names, from its last good load."""
+    if not landing.has_table(conn, "registry_ledger_settings"):
+        return DEFAULT_DIMENSIONS
+    rows = conn.execute(
+        "select substr(key, 12), value from landing.registry_ledger_settings "
+        "where key like 'dimensions.%' order by key"
+    ).fetchall()
+    return {name: int(number) for name, number in rows} or DEFAULT_DIMENSIONS
+
+
+def _reader(workdir: Path, dimensions: dict[str, int]):
+    def read(item: landing.Delivery) -> landing.Loaded:
+        out = workdir / item.name.replace("/", "__")
+        summary = read_sie(item.paths[0], out, dimensions, source_name=item.name)
+        current = next((y for y in summary.fiscal_years if y["year_index"] == 0), None)
+        fiscal_key = current["start_date"] if current else "unknown"
+        info = summary.to_dict()
+        files_row = pa.table({
+            "source_file": [item.name], "encoding": [info["encoding"]],
+            "sie_type": [str(info.get("sie_type"))], "program": [info.get("program")],
+            "company_name": [info.get("company_name")], "org_no": [info.get("org_no")],
+            "fiscal_year_start": [str(fiscal_key)], "vouchers": [info["vouchers"]],
+            "transactions": [info["transactions"]],
+            "unbalanced_vouchers": [len(info["unbalanced_vouchers"])],
+            "warnings": [len(info["warnings"])], "total_amount": [info["total_amount"]],
+        })
+        warnings = info["warnings"]
+        warnings_table = pa.table({
+            "source_file": pa.array([item.name] * len(warnings), pa.string()),
+            "line": pa.array([w.get("line") for w in warnings], pa.int64()),
+            "kind": pa.array([w.get("kind") for w in warnings], pa.string()),
+            "message": pa.array([w.get("message") for w in warnings], pa.string()),
+        })
+        tables: dict[str, pa.Table | Path] = {
+            table: out / f"{name}.parquet" for name, table in PARQUET_TABLES.items()
+        }
+        tables["ledger_files"] = files_row
+        tables["ledger_warnings"] = warnings_table
+        return landing.Loaded(
+            file_key=f"{info.get('org_no') or item.name}:{fiscal_key}",
+            tables=tables,
+            metadata={"transactions": info["transactions"], "vouchers": info["vouchers"]},
+        )
+
+    return read
+
+
+@dg.asset(
+    key=keys.LEDGER,
+    deps=[keys.REGISTRY],
+    group_name="ledger",
+    kinds={"python", "duckdb"},
+    description="Huvudboken: varje SIE 4-fil i raw/ledger/ till landningstabellerna "
+    "(verifikationer, transaktioner, konton, objekt, saldon, budget).",
+)
+def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    settings = warehouse.settings()
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with warehouse.connect() as conn, tempfile.TemporaryDirectory(
+        dir=settings.warehouse_dir, prefix=".sie-"
+    ) as tmp:
+        dimensions = registry_dimensions(conn)
+        outcomes = landing.ingest(
+            conn, "ledger",
+            landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES),
+            _reader(Path(tmp), dimensions), TABLES, settings.quarantine_dir,
+            salt=json.dumps(dimensions, sort_keys=True),
+        )
+        for o in outcomes:
+            if o.status == "quarantined":
+                context.log.warning(f"Karantän: {o.reason}")
+        totals = conn.execute("""
+            select count(*), count(distinct source_file || voucher_series || voucher_number),
+                   coalesce(sum(amount), 0)::varchar
+            from landing.ledger_transactions where counts_in_ledger
+        """).fetchone() if landing.has_table(conn, "ledger_transactions") else (0, 0, "0")
+        warnings = landing.count_rows(conn, "ledger_warnings")
+    return dg.MaterializeResult(metadata={
+        **landing.summarise(outcomes),
+        "transactions": dg.MetadataValue.int(int(totals[0])),
+        "vouchers": dg.MetadataValue.int(int(totals[1])),
+        "total_amount_sek": totals[2],
+        "warnings": dg.MetadataValue.int(int(warnings)),
+        "dimensions": json.dumps(dimensions),
+    })
+

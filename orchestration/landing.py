@@ -1,0 +1,235 @@
+"""Loading raw files into the landing schema, the same way for every source: a content hash so
+a re-delivered file changes nothing, a file key so a corrected file replaces its predecessor,
+and quarantine so one bad file never stops the others or loses what was loaded before."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.readers.errors import SourceFileError
+
+log = logging.getLogger(__name__)
+
+FILES_DDL = """
+create table if not exists landing.files (
+    source varchar not null,
+    file_name varchar not null,
+    file_sha256 varchar not null,
+    file_key varchar,
+    status varchar not null,          -- loaded | quarantined | superseded
+    row_count bigint,
+    reason varchar,
+    seen_at timestamp not null
+)
+"""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one load takes: usually one file; the registry's YAML files travel together."""
+
+    name: str  # relative to raw/<source>/
+    paths: tuple[Path, ...]
+
+    def sha256(self, salt: str = "") -> str:
+        digest = hashlib.sha256(salt.encode("utf-8"))
+        for path in self.paths:
+            digest.update(path.name.encode("utf-8"))
+            with path.open("rb") as f:
+                while chunk := f.read(8 * 1024 * 1024):
+                    digest.update(chunk)
+        return digest.hexdigest()
+
+
+@dataclass
+class Loaded:
+    """A reader's result: the key a corrected delivery replaces, and its landing tables.
+    A table is an Arrow table or the path of a Parquet file."""
+
+    file_key: str
+    tables: Mapping[str, pa.Table | Path]
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str  # loaded | unchanged | quarantined
+    rows: int = 0
+    reason: str | None = None
+    replaced: list[str] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(str(path))
+    conn.execute("create schema if not exists landing")
+    conn.execute(FILES_DDL)
+    return conn
+
+
+def deliveries(folder: Path, suffixes: Iterable[str],
+               exclude: str = ".meta.json") -> list[Delivery]:
+    """Every file under folder with one of the suffixes (any case), one delivery each, in name
+    order; sidecar files (`exclude`) are not deliveries."""
+    wanted = tuple(s.lower() for s in suffixes)
+    found = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and p.name.lower().endswith(wanted) and not p.name.endswith(exclude))
+    return [Delivery(str(p.relative_to(folder)), (p,)) for p in found]
+
+
+def ingest(
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    items: Iterable[Delivery],
+    read: Callable[[Delivery], Loaded],
+    tables: Iterable[str],
+    quarantine_dir: Path,
+    salt: str = "",
+) -> list[Outcome]:
+    """Load every new or changed delivery of one source; each in its own transaction.
+
+    `tables` lists every landing table the source writes, so that a replacement removes the
+    predecessor's rows everywhere, also from tables the new file has no rows for.
+    `salt` changes the fingerprint when the reader's settings change (e.g. SIE dimensions),
+    so files are read again under the new settings.
+    """
+    table_names = list(tables)
+    outcomes = []
+    for item in items:
+        sha = item.sha256(salt)
+        seen = conn.execute(
+            # a superseded file stays superseded: reloading it would undo its correction
+            "select status from landing.files where source = ? and file_sha256 = ? "
+            "order by seen_at desc limit 1",
+            [source, sha],
+        ).fetchone()
+        if seen:
+            outcomes.append(Outcome(item.name, "unchanged", reason=seen[0]))
+            continue
+        try:
+            loaded = read(item)
+        except SourceFileError as exc:
+            outcomes.append(_quarantine(conn, source, item, sha, str(exc), quarantine_dir))
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files either
+            log.error("unexpected error reading %s/%s\n%s", source, item.name,
+                      traceback.format_exc())
+            reason = f"{item.name}: unexpected error: {type(exc).__name__}: {exc}"
+            outcomes.append(_quarantine(conn, source, item, sha, reason, quarantine_dir))
+            continue
+        outcomes.append(_load(conn, source, item, sha, loaded, table_names))
+    return outcomes
+
+
+def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
+          loaded: Loaded, table_names: list[str]) -> Outcome:
+    unknown = set(loaded.tables) - set(table_names)
+    if unknown:
+        raise ValueError(f"{source} reader returned undeclared tables {sorted(unknown)}")
+    now = datetime.now(UTC).replace(tzinfo=None)
+    conn.execute("begin transaction")
+    try:
+        predecessors = [r[0] for r in conn.execute(
+            "select file_name from landing.files where source = ? and status = 'loaded' "
+            "and (file_key = ? or file_name = ?)",
+            [source, loaded.file_key, item.name],
+        ).fetchall()]
+        rows = 0
+        for name in table_names:
+            exists = _table_exists(conn, name)
+            if exists and predecessors:
+                conn.execute(f"delete from landing.{name} where source_file in "
+                             f"(select unnest(?::varchar[]))", [predecessors])
+            data = loaded.tables.get(name)
+            if data is None:
+                continue
+            relation = (conn.read_parquet(str(data)) if isinstance(data, Path)
+                        else conn.from_arrow(data))
+            if "source_file" not in relation.columns:
+                relation = relation.project("*, ?::varchar as source_file".replace(
+                    "?", "'" + item.name.replace("'", "''") + "'"))
+            if not exists:
+                relation.limit(0).create(f"landing.{name}")
+            conn.register("_incoming", relation)
+            conn.execute(f"insert into landing.{name} by name select * from _incoming")
+            conn.unregister("_incoming")
+            rows += conn.execute(
+                f"select count(*) from landing.{name} where source_file = ?", [item.name]
+            ).fetchone()[0]
+        if predecessors:
+            conn.execute(
+                "update landing.files set status = 'superseded' where source = ? "
+                "and status = 'loaded' and file_name in (select unnest(?::varchar[]))",
+                [source, predecessors],
+            )
+        conn.execute(
+            "insert into landing.files values (?, ?, ?, ?, 'loaded', ?, null, ?)",
+            [source, item.name, sha, loaded.file_key, rows, now],
+        )
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    replaced = [p for p in predecessors if p != item.name]
+    return Outcome(item.name, "loaded", rows=rows, replaced=replaced, metadata=loaded.metadata)
+
+
+def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
+                reason: str, quarantine_dir: Path) -> Outcome:
+    """Set the delivery aside with its reason; the rows of earlier good files stay."""
+    log.warning("quarantined %s/%s: %s", source, item.name, reason)
+    target = quarantine_dir / source
+    target.mkdir(parents=True, exist_ok=True)
+    for path in item.paths:
+        shutil.copy2(path, target / path.name)
+    stem = item.name.replace("/", "__")
+    (target / f"{stem}.reason.txt").write_text(reason + "\n", encoding="utf-8")
+    conn.execute(
+        "insert into landing.files values (?, ?, ?, null, 'quarantined', 0, ?, ?)",
+        [source, item.name, sha, reason, datetime.now(UTC).replace(tzinfo=None)],
+    )
+    return Outcome(item.name, "quarantined", reason=reason)
+
+
+def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(conn.execute(
+        "select count(*) from information_schema.tables where table_schema = 'landing' "
+        "and table_name = ?", [name]).fetchone()[0])
+
+
+def summarise(outcomes: list[Outcome]) -> dict:
+    """Dagster metadata for one ingest: counts and the reasons of quarantined files."""
+    by_status: dict[str, int] = {}
+    for o in outcomes:
+        by_status[o.status] = by_status.get(o.status, 0) + 1
+    return {
+        "files_loaded": by_status.get("loaded", 0),
+        "files_unchanged": by_status.get("unchanged", 0),
+        "files_quarantined": by_status.get("quarantined", 0),
+        "rows_loaded": sum(o.rows for o in outcomes),
+        "quarantined": "\n".join(f"{o.name}: {o.reason}" for o in outcomes
+                                 if o.status == "quarantined") or "-",
+        "replaced": ", ".join(r for o in outcomes for r in o.replaced) or "-",
+    }
+
+
+def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return _table_exists(conn, name)
+
+
+def count_rows(conn: duckdb.DuckDBPyConnection, name: str) -> int:
+    if not _table_exists(conn, name):
+        return 0
+    return int(conn.execute(f"select count(*) from landing.{name}").fetchone()[0])

@@ -1,0 +1,115 @@
+"""Publishing the mart for BI: a read-only copy built beside the published one and moved over
+it atomically, plus Parquet and CSV exports of every table BI reads. Readers that hold the old
+copy open keep their snapshot; new readers see the new one; nothing ever waits on a reader.
+
+CSV is written for Swedish Excel: semicolon separator, decimal comma, UTF-8 with a byte-order
+mark (so Excel detects the encoding), ISO dates. Excel in a Swedish locale uses the comma as
+decimal mark and therefore the semicolon as list separator, so these files open in columns
+with numbers as numbers on a double-click."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import Settings
+
+MART_SCHEMA = "marts"
+SMALL_CELL_LIMIT = 3  # payroll cells covering fewer people are suppressed in everything BI reads
+SUPPRESSED_PAYROLL_COLUMNS = ("amount_sek", "hours", "head_count", "fte")
+BOM = "\ufeff".encode()
+
+
+@dataclass
+class Published:
+    version: str
+    database: Path
+    parquet_dir: Path
+    csv_dir: Path
+    tables: dict[str, int]
+
+
+def mart_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "select table_name from information_schema.tables where table_schema = ? "
+        "and table_type = 'BASE TABLE' order by table_name", [MART_SCHEMA]).fetchall()]
+
+
+def _select(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    """What BI may see of a table: payroll cells about fewer than three people are blanked."""
+    if table != "fct_payroll_monthly":
+        return f"select * from {MART_SCHEMA}.{table}"
+    columns = [r[0] for r in conn.execute(
+        "select column_name from information_schema.columns where table_schema = ? "
+        "and table_name = ? order by ordinal_position", [MART_SCHEMA, table]).fetchall()]
+    parts = [f"case when head_count < {SMALL_CELL_LIMIT} then null else {c} end as {c}"
+             if c in SUPPRESSED_PAYROLL_COLUMNS else c for c in columns]
+    return f"select {', '.join(parts)} from {MART_SCHEMA}.{table}"
+
+
+def _csv_select(conn: duckdb.DuckDBPyConnection, table: str, source: str) -> str:
+    types = conn.execute(f"describe {source}").fetchall()
+    parts = []
+    for name, kind, *_ in types:
+        if kind.startswith(("DECIMAL", "DOUBLE", "FLOAT")):
+            parts.append(f"replace(cast({name} as varchar), '.', ',') as {name}")
+        else:
+            parts.append(name)
+    return f"select {', '.join(parts)} from {source}"
+
+
+def publish(settings: Settings, run_id: str = "") -> Published:
+    out = settings.published_dir
+    parquet_dir, csv_dir = out / "parquet", out / "csv"
+    for d in (out, parquet_dir, csv_dir):
+        d.mkdir(parents=True, exist_ok=True)
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    staging = out / f".governance-{version}-{os.getpid()}.duckdb"
+    staging.unlink(missing_ok=True)
+    tables: dict[str, int] = {}
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        conn.execute(f"attach '{staging}' as publish")
+        conn.execute(f"create schema publish.{MART_SCHEMA}")
+        for table in mart_tables(conn):
+            select = _select(conn, table)
+            conn.execute(f"create table publish.{MART_SCHEMA}.{table} as {select}")
+            tables[table] = conn.execute(
+                f"select count(*) from publish.{MART_SCHEMA}.{table}").fetchone()[0]
+            source = f"publish.{MART_SCHEMA}.{table}"
+            _atomic_copy(conn, f"select * from {source}", parquet_dir / f"{table}.parquet",
+                         "(format parquet, compression zstd)")
+            _atomic_csv(conn, _csv_select(conn, table, source), csv_dir / f"{table}.csv")
+        conn.execute("create table publish.main.publication as select ? as version, "
+                     "? as as_of_date, ? as run_id, now() as published_at",
+                     [version, settings.as_of_date.isoformat(), run_id])
+        conn.execute("detach publish")
+    os.replace(staging, settings.published_duckdb_path)
+    (out / "VERSION.json").write_text(json.dumps({
+        "version": version, "as_of_date": settings.as_of_date.isoformat(), "run_id": run_id,
+        "tables": tables}, indent=2) + "\n", encoding="utf-8")
+    return Published(version, settings.published_duckdb_path, parquet_dir, csv_dir, tables)
+
+
+def _atomic_copy(conn: duckdb.DuckDBPyConnection, select: str, target: Path,
+                 options: str) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    conn.execute(f"copy ({select}) to '{tmp}' {options}")
+    os.replace(tmp, target)
+
+
+def _atomic_csv(conn: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
+    body = target.with_name(f".{target.name}.body")
+    conn.execute(f"copy ({select}) to '{body}' (format csv, header, delimiter ';', "
+                 "dateformat '%Y-%m-%d')")
+    tmp = target.with_name(f".{target.name}.tmp")
+    with tmp.open("wb") as f, body.open("rb") as src:
+        f.write(BOM)
+        shutil.copyfileobj(src, f, 4 * 1024 * 1024)
+    body.unlink()
+    os.replace(tmp, target)

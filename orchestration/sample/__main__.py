@@ -1,0 +1,5 @@
+"""python -m orchestration.sample [RAW_DIR] [--scale S|M|L] [--seed N]"""
+
+from orchestration.sample.cli import main
+
+main()
