@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from survey_replay import FakeTime, ReplayServer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "survey"
@@ -15,7 +16,6 @@ SHARED_PXWEB = Path(
     os.environ.get("SURVEY_SHARED_PXWEB", REPO_ROOT.parent / "shared" / "fixtures" / "pxweb")
 )
 
-from survey_replay import FakeTime, ReplayServer
 
 
 @pytest.fixture
