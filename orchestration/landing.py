@@ -109,12 +109,12 @@ def ingest(
     outcomes = []
     for item in items:
         sha = item.sha256(salt)
-        seen = conn.execute(
+        seen = _first_column(
             # a superseded file stays superseded: reloading it would undo its correction
-            "select status from landing.files where source = ? and file_sha256 = ? "
+            conn, "select status from landing.files where source = ? and file_sha256 = ? "
             "order by seen_at desc limit 1",
             [source, sha],
-        ).fetchone()
+        )
         if seen:
             outcomes.append(Outcome(item.name, "unchanged", reason=seen[0]))
             continue
@@ -141,11 +141,11 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
     now = datetime.now(UTC).replace(tzinfo=None)
     conn.execute("begin transaction")
     try:
-        predecessors = [r[0] for r in conn.execute(
-            "select file_name from landing.files where source = ? and status = 'loaded' "
+        predecessors = _first_column(
+            conn, "select file_name from landing.files where source = ? and status = 'loaded' "
             "and (file_key = ? or file_name = ?)",
             [source, loaded.file_key, item.name],
-        ).fetchall()]
+        )
         rows = 0
         for name in table_names:
             exists = _table_exists(conn, name)
@@ -155,19 +155,25 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
             data = loaded.tables.get(name)
             if data is None:
                 continue
-            relation = (conn.read_parquet(str(data)) if isinstance(data, Path)
-                        else conn.from_arrow(data))
-            if "source_file" not in relation.columns:
-                relation = relation.project("*, ?::varchar as source_file".replace(
-                    "?", "'" + item.name.replace("'", "''") + "'"))
+            if isinstance(data, Path):
+                conn.execute(f"create or replace temp view _incoming as "
+                             f"select * from read_parquet('{_sql_text(str(data))}')")
+            else:
+                conn.register("_incoming", data)
+            columns = _first_column(conn, "select column_name from (describe _incoming)")
+            provenance = ("" if "source_file" in columns
+                          else f", '{_sql_text(item.name)}' as source_file")
             if not exists:
-                relation.limit(0).create(f"landing.{name}")
-            conn.register("_incoming", relation)
-            conn.execute(f"insert into landing.{name} by name select * from _incoming")
-            conn.unregister("_incoming")
-            rows += conn.execute(
-                f"select count(*) from landing.{name} where source_file = ?", [item.name]
-            ).fetchone()[0]
+                conn.execute(f"create table landing.{name} as "
+                             f"select *{provenance} from _incoming limit 0")
+            conn.execute(f"insert into landing.{name} by name select *{provenance} from _incoming")
+            if isinstance(data, Path):
+                conn.execute("drop view _incoming")
+            else:
+                conn.unregister("_incoming")
+            rows += _first_column(
+                conn, f"select count(*) from landing.{name} where source_file = ?", [item.name]
+            )[0]
         if predecessors:
             conn.execute(
                 "update landing.files set status = 'superseded' where source = ? "
@@ -204,9 +210,19 @@ def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sh
 
 
 def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(conn.execute(
-        "select count(*) from information_schema.tables where table_schema = 'landing' "
-        "and table_name = ?", [name]).fetchone()[0])
+    return bool(_first_column(
+        conn, "select count(*) from information_schema.tables where table_schema = 'landing' "
+        "and table_name = ?", [name])[0])
+
+
+def _first_column(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
+    # fetchall, never fetchone: DuckDB 2 refuses further work on a connection while a result
+    # is left unfinished, and the relational API counts as further work
+    return [r[0] for r in conn.execute(sql, params or []).fetchall()]
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def summarise(outcomes: list[Outcome]) -> dict:
@@ -232,4 +248,4 @@ def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
 def count_rows(conn: duckdb.DuckDBPyConnection, name: str) -> int:
     if not _table_exists(conn, name):
         return 0
-    return int(conn.execute(f"select count(*) from landing.{name}").fetchone()[0])
+    return int(_first_column(conn, f"select count(*) from landing.{name}")[0])

@@ -35,28 +35,33 @@ class Published:
     tables: dict[str, int]
 
 
-def mart_tables(conn: duckdb.DuckDBPyConnection) -> list[str]:
+def mart_tables(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[str]:
+    where = "table_schema = ? and table_type = 'BASE TABLE'"
+    params: list[str] = [MART_SCHEMA]
+    if catalog:
+        where += " and table_catalog = ?"
+        params.append(catalog)
     return [r[0] for r in conn.execute(
-        "select table_name from information_schema.tables where table_schema = ? "
-        "and table_type = 'BASE TABLE' order by table_name", [MART_SCHEMA]).fetchall()]
+        f"select table_name from information_schema.tables where {where} order by table_name",
+        params).fetchall()]
 
 
 def _select(conn: duckdb.DuckDBPyConnection, table: str) -> str:
     """What BI may see of a table: payroll cells about fewer than three people are blanked."""
     if table != "fct_payroll_monthly":
-        return f"select * from {MART_SCHEMA}.{table}"
+        return f"select * from src.{MART_SCHEMA}.{table}"
     columns = [r[0] for r in conn.execute(
-        "select column_name from information_schema.columns where table_schema = ? "
-        "and table_name = ? order by ordinal_position", [MART_SCHEMA, table]).fetchall()]
+        "select column_name from information_schema.columns where table_catalog = 'src' "
+        "and table_schema = ? and table_name = ? order by ordinal_position",
+        [MART_SCHEMA, table]).fetchall()]
     parts = [f"case when head_count < {SMALL_CELL_LIMIT} then null else {c} end as {c}"
              if c in SUPPRESSED_PAYROLL_COLUMNS else c for c in columns]
-    return f"select {', '.join(parts)} from {MART_SCHEMA}.{table}"
+    return f"select {', '.join(parts)} from src.{MART_SCHEMA}.{table}"
 
 
-def _csv_select(conn: duckdb.DuckDBPyConnection, table: str, source: str) -> str:
-    types = conn.execute(f"describe {source}").fetchall()
+def _csv_select(conn: duckdb.DuckDBPyConnection, source: str) -> str:
     parts = []
-    for name, kind, *_ in types:
+    for name, kind, *_ in conn.execute(f"describe {source}").fetchall():
         if kind.startswith(("DECIMAL", "DOUBLE", "FLOAT")):
             parts.append(f"replace(cast({name} as varchar), '.', ',') as {name}")
         else:
@@ -73,22 +78,22 @@ def publish(settings: Settings, run_id: str = "") -> Published:
     staging = out / f".governance-{version}-{os.getpid()}.duckdb"
     staging.unlink(missing_ok=True)
     tables: dict[str, int] = {}
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
-        conn.execute(f"attach '{staging}' as publish")
-        conn.execute(f"create schema publish.{MART_SCHEMA}")
-        for table in mart_tables(conn):
-            select = _select(conn, table)
-            conn.execute(f"create table publish.{MART_SCHEMA}.{table} as {select}")
+    # the new copy is its own file; the working file is only read
+    with duckdb.connect(str(staging)) as conn:
+        conn.execute(f"attach '{settings.duckdb_path}' as src (read_only)")
+        conn.execute(f"create schema {MART_SCHEMA}")
+        for table in mart_tables(conn, catalog="src"):
+            conn.execute(f"create table {MART_SCHEMA}.{table} as {_select(conn, table)}")
             tables[table] = conn.execute(
-                f"select count(*) from publish.{MART_SCHEMA}.{table}").fetchone()[0]
-            source = f"publish.{MART_SCHEMA}.{table}"
+                f"select count(*) from {MART_SCHEMA}.{table}").fetchall()[0][0]
+            source = f"{MART_SCHEMA}.{table}"
             _atomic_copy(conn, f"select * from {source}", parquet_dir / f"{table}.parquet",
                          "(format parquet, compression zstd)")
-            _atomic_csv(conn, _csv_select(conn, table, source), csv_dir / f"{table}.csv")
-        conn.execute("create table publish.main.publication as select ? as version, "
+            _atomic_csv(conn, _csv_select(conn, source), csv_dir / f"{table}.csv")
+        conn.execute("create table publication as select ? as version, "
                      "? as as_of_date, ? as run_id, now() as published_at",
                      [version, settings.as_of_date.isoformat(), run_id])
-        conn.execute("detach publish")
+        conn.execute("detach src")
     os.replace(staging, settings.published_duckdb_path)
     (out / "VERSION.json").write_text(json.dumps({
         "version": version, "as_of_date": settings.as_of_date.isoformat(), "run_id": run_id,

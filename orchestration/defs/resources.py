@@ -1,6 +1,7 @@
 """The resources every asset shares: the warehouse (settings + DuckDB connection) and dbt."""
 
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -48,6 +49,8 @@ def resources() -> dg.Definitions:
         resources={
             "warehouse": Warehouse(),
             "dbt": DbtCliResource(project_dir=str(DBT_PROJECT_DIR),
-                                  profiles_dir=str(DBT_PROJECT_DIR)),
+                                  profiles_dir=str(DBT_PROJECT_DIR),
+                                  # the venv's dbt, also when the venv is not on PATH
+                                  dbt_executable=str(Path(sys.executable).parent / "dbt")),
         }
     )

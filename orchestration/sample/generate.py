@@ -377,8 +377,10 @@ def _declared_objects() -> dict[int, dict[str, str]]:
     activities.update({c.activity: f"Verksamhet {c.activity}" for c in CENTRES.values()})
     objects = dict(ORDINARY_OBJECTS)
     for i in INITIATIVES:
-        for code in i["object_codes"] + i.get("income_object_codes", []):
+        for code in i["object_codes"]:
             objects[code] = i["name"]
+    objects.update({"7100": "Statsbidrag Trygga unga", "7200": "Statsbidrag Lovstöd",
+                    "7400": "Statsbidrag elevhälsa"})
     objects.update({code: "Trygghet övrigt" for *_, code, _ in UNKNOWN_CODE_LINES})
     projects = {p["code"]: p["name"] for p in MANDATE_PROJECTS}
     return {RESP_DIM: responsibilities, PROJECT_DIM: projects, ACTIVITY_DIM: activities,

@@ -25,7 +25,7 @@ shared as (
         c.size_rank,
         case
             when c.month_cost_sek = 0 then 0
-            else round(f.amount_sek * c.cost_sek / c.month_cost_sek, 2)
+            else {{ apportion('f.amount_sek', 'c.cost_sek', 'c.month_cost_sek') }}
         end as rounded_sek
     from committee_costs as c
     inner join {{ ref('int_funding__monthly') }} as f using (initiative_id, year, month)

@@ -12,7 +12,7 @@ mandate as (
         n.year,
         case
             when p.mandate_used_sek >= p.mandate_need_sek then n.mandate_need_sek
-            else round(p.mandate_used_sek * n.mandate_need_sek / p.mandate_need_sek, 2)
+            else {{ apportion('p.mandate_used_sek', 'n.mandate_need_sek', 'p.mandate_need_sek') }}
         end as mandate_sek
     from needs as n
     inner join {{ ref('int_mandate__project_years') }} as p using (mandate_project_code, year)

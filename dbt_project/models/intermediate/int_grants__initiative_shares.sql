@@ -31,9 +31,10 @@ select
     initiative_id,
     year,
     grant_amount_sek,
-    cast(round(case
+    case
         when initiatives = 1 then grant_amount_sek
-        when covered_cost_sek > 0 then grant_amount_sek * cost_sek / covered_cost_sek
-        else grant_amount_sek / initiatives
-    end, 2) as decimal(18, 2)) as share_sek
+        when covered_cost_sek > 0
+            then {{ apportion('grant_amount_sek', 'cost_sek', 'covered_cost_sek') }}
+        else {{ apportion('grant_amount_sek', 1, 'initiatives') }}
+    end as share_sek
 from shares

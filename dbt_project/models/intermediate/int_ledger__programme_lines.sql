@@ -9,18 +9,14 @@ cost_codes as (
 ),
 
 income_codes as (
-    -- grant income codes: the registry's, plus any a grant decision names
-    select object_code, min(initiative_id) as initiative_id
-    from (
-        select object_code, initiative_id from {{ ref('stg_registry__initiative_income_codes') }}
-        union all
-        select d.income_object_code, c.initiative_id
-        from {{ ref('stg_grants__decisions') }} as d
-        left join {{ ref('stg_grants__decision_object_codes') }} as g using (grant_id)
-        left join cost_codes as c on c.object_code = g.object_code
-        where d.income_object_code is not null
-    )
-    group by object_code
+    -- grant income is booked on the code each decision names; it belongs to the initiative
+    -- whose costs the grant pays
+    select d.income_object_code as object_code, min(c.initiative_id) as initiative_id
+    from {{ ref('stg_grants__decisions') }} as d
+    left join {{ ref('stg_grants__decision_object_codes') }} as g using (grant_id)
+    left join cost_codes as c on c.object_code = g.object_code
+    where d.income_object_code is not null
+    group by all
 ),
 
 mandate_projects as (

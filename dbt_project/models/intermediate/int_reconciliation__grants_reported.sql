@@ -12,7 +12,8 @@ spent as (
         s.grant_id,
         min(s.initiative_id) as initiative_id,
         sum(case when s.initiative_shares_sek = 0 then 0
-            else f.grant_sek * s.share_sek / s.initiative_shares_sek end) as amount_sek
+            else {{ apportion('f.grant_sek', 's.share_sek', 's.initiative_shares_sek') }} end)
+            as amount_sek
     from shares as s
     left join {{ ref('int_funding__yearly') }} as f using (initiative_id, year)
     group by s.grant_id

@@ -9,7 +9,7 @@ with pbudget_shares as (
         o.initiative_id,
         b.budget_year as year,
         c.committee_id,
-        sum(b.amount_sek) / sum(sum(b.amount_sek)) over (
+        cast(sum(b.amount_sek) as double) / sum(sum(b.amount_sek)) over (
             partition by o.initiative_id, b.budget_year
         ) as share
     from {{ ref('stg_ledger__budgets') }} as b
@@ -19,7 +19,7 @@ with pbudget_shares as (
             when c.is_prefix then starts_with(b.responsibility_code, c.code_prefix)
             else b.responsibility_code = c.pattern
         end
-    group by all
+    group by o.initiative_id, b.budget_year, c.committee_id
 ),
 
 run_by_shares as (
@@ -33,7 +33,7 @@ budget_year as (
         coalesce(p.committee_id, r.committee_id) as committee_id,
         a.funding_source_id,
         a.year,
-        a.amount_sek * coalesce(p.share, r.share) as budget_year_sek
+        cast(a.amount_sek * coalesce(p.share, r.share) as decimal(18, 2)) as budget_year_sek
     from {{ ref('stg_registry__allocations') }} as a
     left join (select distinct initiative_id, year from pbudget_shares) as has_pbudget
         using (initiative_id, year)

@@ -105,7 +105,7 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
             select count(*), count(distinct source_file || voucher_series || voucher_number),
                    coalesce(sum(amount), 0)::varchar
             from landing.ledger_transactions where counts_in_ledger
-        """).fetchone() if landing.has_table(conn, "ledger_transactions") else (0, 0, "0")
+        """).fetchall()[0] if landing.has_table(conn, "ledger_transactions") else (0, 0, "0")
         warnings = landing.count_rows(conn, "ledger_warnings")
     return dg.MaterializeResult(metadata={
         **landing.summarise(outcomes),

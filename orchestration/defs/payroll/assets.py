@@ -39,7 +39,7 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         months, amount = conn.execute(
             "select count(distinct period), coalesce(sum(amount), 0)::varchar "
             "from landing.payroll_monthly"
-        ).fetchone() if landing.has_table(conn, "payroll_monthly") else (0, "0")
+        ).fetchall()[0] if landing.has_table(conn, "payroll_monthly") else (0, "0")
     for o in outcomes:
         if o.status == "quarantined":
             context.log.warning(f"Karantän: {o.reason}")

@@ -1,2 +1,0 @@
-select initiative_id, object_code
-from {{ source('registry', 'registry_initiative_income_codes') }}
