@@ -1,0 +1,284 @@
+"""load_registry / registry_tables over the two self-written YAML files and broken variants."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from orchestration.readers.errors import SourceFileError
+from orchestration.readers.registry import load_registry, period_bounds, registry_tables
+
+REGISTRY = Path(__file__).resolve().parents[2] / "fixtures" / "registry"
+
+
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "registry"
+    shutil.copytree(REGISTRY, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def reject(folder: Path) -> SourceFileError:
+    with pytest.raises(SourceFileError) as info:
+        load_registry(folder)
+    return info.value
+
+
+def test_loads_and_merges_two_files():
+    reg = load_registry(REGISTRY)
+    assert reg.files == ["governance.yaml", "reports.yaml"]
+    assert reg.municipality_code == "0484"
+    assert reg.dimension_numbers() == {
+        "responsibility": 1,
+        "activity": 2,
+        "project": 6,
+        "object": 22,
+    }
+    assert reg.object_codes() == {"7101", "7102", "7201"}
+    assert reg.initiative_of_object_code()["7201"] == "lovstod"
+    assert reg.committee_of_responsibility("4110") == "SN"
+    assert reg.committee_of_responsibility("1100") == "KS"
+    assert reg.committee_of_responsibility("9999") is None
+    assert reg.warnings == ["reports.yaml: unknown top-level key 'annual_plan_reference' ignored"]
+
+
+def test_tables_hold_the_registry():
+    tables = registry_tables(load_registry(REGISTRY))
+    alloc = tables["registry_allocations"]
+    assert alloc.schema.field("amount_sek").type == pa.decimal128(18, 2)
+    # allocations from both files are concatenated, each keeps its file
+    assert [
+        (r["initiative_id"], r["year"], r["amount_sek"], r["source_file"])
+        for r in alloc.to_pylist()
+    ] == [
+        ("trygga_unga", 2022, Decimal("14000000.00"), "governance.yaml"),
+        ("lovstod", 2022, Decimal("5000000.50"), "governance.yaml"),
+        ("trygga_unga", 2023, Decimal("12000000.00"), "reports.yaml"),
+    ]
+    codes = tables["registry_committee_codes"].to_pylist()
+    assert {"committee_id": "KS", "pattern": "10*", "is_prefix": True, "prefix": "10"} in [
+        {k: r[k] for k in ("committee_id", "pattern", "is_prefix", "prefix")} for r in codes
+    ]
+    bodies = {r["body_id"]: r["kind"] for r in tables["registry_bodies"].to_pylist()}
+    assert bodies == {
+        "KS": "committee",
+        "SN": "committee",
+        "KFN": "committee",
+        "KSAU": "working_committee",
+        "KRB": "body",
+        "Socialstyrelsen": "authority",
+    }
+    init = {r["initiative_id"]: r for r in tables["registry_initiatives"].to_pylist()}
+    assert init["lovstod"]["funding_order"] == ["state_grant", "mandate", "frame"]
+    assert tables["registry_initiative_object_codes"].num_rows == 3
+    settings = [(r["key"], r["value"]) for r in tables["registry_ledger_settings"].to_pylist()]
+    assert ("dimensions.object", "22") in settings
+    assert ("payroll_series", "L") in settings
+    assert [v for k, v in settings if k == "cost_account_classes"] == ["4", "5", "6", "7"]
+    ind = {r["indicator_id"]: r for r in tables["registry_indicators"].to_pylist()}
+    assert ind["nri_trygghet"]["scb_table"] == "ME0003X"
+    assert ind["nri_trygghet"]["baseline_value"] == 40.0
+    assert ind["kolada_trygghet"]["kolada_kpi"] == "U07402"
+    assert ind["kolada_trygghet"]["region"] == "0484"  # defaults to the municipality
+    targets = tables["registry_indicator_targets"].to_pylist()
+    assert [(t["year"], t["target"]) for t in targets] == [(2020, 45.0), (2021, 47.0), (2022, 49.5)]
+    mp = tables["registry_mandate_projects"].to_pylist()[0]
+    assert (mp["allocation_per_year"], mp["carry_over"]) == (Decimal("10000000.00"), True)
+
+
+def test_report_calendar():
+    cal = registry_tables(load_registry(REGISTRY))["registry_report_calendar"]
+    assert cal.schema.field("due_on").type == pa.date32()
+    rows = {(r["body"], r["period"]): r for r in cal.to_pylist()}
+    assert set(rows) == {
+        ("KS", "2021"),
+        ("KS", "2022"),
+        ("KRB", "2022-H1"),
+        ("KRB", "2022-H2"),
+        ("KSAU", "2022-T1"),
+        ("KSAU", "2022-T2"),
+        ("KSAU", "2022-T3"),
+    }
+    assert rows[("KS", "2022")]["due_on"] == date(2023, 3, 31)  # 90 days after 31 Dec
+    assert rows[("KRB", "2022-H1")]["period_end"] == date(2022, 6, 30)
+    assert rows[("KRB", "2022-H1")]["due_on"] == date(2022, 8, 29)
+    assert rows[("KSAU", "2022-T2")]["period_start"] == date(2022, 5, 1)
+    assert rows[("KSAU", "2022-T2")]["due_on"] == date(2022, 9, 30)
+    assert rows[("KRB", "2022-H2")]["initiative_id"] == "programme"
+
+
+def test_period_bounds():
+    assert period_bounds("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert period_bounds("2022-Q4") == (date(2022, 10, 1), date(2022, 12, 31))
+    assert period_bounds("2022-T3") == (date(2022, 9, 1), date(2022, 12, 31))
+
+
+def test_duplicate_object_code(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", "object_codes: [7201]", 'object_codes: ["7201", "7102"]')
+    err = reject(folder)
+    assert str(err) == (
+        "governance.yaml, key initiatives[1].object_codes[1]: object code '7102' already belongs "
+        "to initiative trygga_unga (governance.yaml, initiatives[0].object_codes[1]); "
+        "an object code belongs to one initiative only"
+    )
+
+
+def test_owner_not_a_committee(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(
+        folder / "governance.yaml",
+        "    owner: KS\n    run_by: [KFN]",
+        "    owner: GN\n    run_by: [KFN]",
+    )
+    err = reject(folder)
+    assert str(err) == (
+        "governance.yaml, key initiatives[1].owner: unknown committee 'GN' (known: KFN, KS, SN)"
+    )
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(
+        folder / "reports.yaml",
+        "  - {id: KRB, name: Kommunalrådsberedningen}",
+        "  - {id: KRB, name: [}",
+    )
+    err = reject(folder)
+    assert err.file == "reports.yaml"
+    assert err.line == 4
+    assert err.reason.startswith("YAML syntax error")
+
+
+def test_allocation_to_unknown_initiative(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(
+        folder / "reports.yaml",
+        "{initiative: trygga_unga, year: 2023",
+        "{initiative: trygga, year: 2023",
+    )
+    err = reject(folder)
+    assert str(err) == (
+        "reports.yaml, key allocations[0].initiative: unknown initiative 'trygga' "
+        "(known: lovstod, trygga_unga)"
+    )
+
+
+def test_same_mapping_key_in_two_files(tmp_path: Path):
+    folder = copy(tmp_path)
+    (folder / "zz_extra.yaml").write_text("ledger: {dimensions: {responsibility: 1}}\n")
+    err = reject(folder)
+    assert (
+        str(err)
+        == "zz_extra.yaml, key ledger: top-level key 'ledger' is also defined in governance.yaml"
+    )
+
+
+def test_dimension_missing(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", "project: 6, ", "")
+    err = reject(folder)
+    assert str(err) == (
+        "governance.yaml, key ledger.dimensions.project: is missing: the ledger must name its "
+        "SIE dimension number"
+    )
+
+
+def test_unknown_frequency(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "reports.yaml", "frequency: tertial", "frequency: weekly")
+    err = reject(folder)
+    assert err.key == "required_reports[2].frequency"
+    assert "'weekly' is not one of yearly, half_yearly, tertial, quarterly, monthly" in err.reason
+
+
+def test_years_reversed(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(
+        folder / "governance.yaml",
+        "first_year: 2021\n    last_year: 2023",
+        "first_year: 2024\n    last_year: 2023",
+    )
+    err = reject(folder)
+    assert str(err) == (
+        "governance.yaml, key initiatives[0].last_year: last_year 2023 is before first_year 2024"
+    )
+
+
+def test_year_must_be_integer(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "reports.yaml", "year: 2023", 'year: "2023"')
+    assert reject(folder).reason == "must be an integer, not '2023'"
+
+
+def test_report_to_unknown_body(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "reports.yaml", "{body: KRB,", "{body: Trygghetsberedningen,")
+    err = reject(folder)
+    assert err.key == "required_reports[1].body"
+    assert err.reason.startswith("unknown body (committee or bodies: entry) 'Trygghetsberedningen'")
+
+
+def test_unknown_indicator_source_kind(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", "{kind: kolada, kpi: U07402}", "{kind: excel, file: x.xlsx}")
+    err = reject(folder)
+    assert str(err) == (
+        "governance.yaml, key indicators[1].source.kind: unknown source kind 'excel': "
+        "expected scb or kolada"
+    )
+
+
+def test_scb_indicator_needs_region(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", ', region: "0484"}', "}")
+    err = reject(folder)
+    assert (err.key, err.reason) == ("indicators[0].source.region", "is missing or empty")
+
+
+def test_unknown_funding_source_in_order(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(
+        folder / "governance.yaml",
+        "funding_order: [state_grant, mandate]\n",
+        "funding_order: [grant, mandate]\n",
+    )
+    err = reject(folder)
+    assert err.key == "initiatives[0].funding_order[0]"
+
+
+def test_repeated_key_in_one_mapping(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(
+        folder / "governance.yaml",
+        "    owner: KS\n    run_by: [SN, KFN]",
+        "    owner: KS\n    owner: SN\n    run_by: [SN, KFN]",
+    )
+    err = reject(folder)
+    assert err.file == "governance.yaml"
+    assert err.line == 25
+    assert "key 'owner' repeated in one mapping (first on line 24)" in err.reason
+
+
+def test_unknown_entry_key_warns(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", "    name: Lovstöd\n", "    name: Lovstöd\n    contact: Eva\n")
+    reg = load_registry(folder)
+    assert "governance.yaml: unknown key initiatives[1].contact ignored" in reg.warnings
+
+
+def test_empty_folder(tmp_path: Path):
+    (tmp_path / "registry").mkdir()
+    assert (
+        str(reject(tmp_path / "registry")) == "registry: no registry files (*.yaml) in the folder"
+    )
