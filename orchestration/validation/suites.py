@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import duckdb
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 import great_expectations as gx  # noqa: E402  (telemetry must be off before the import)
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def load_suites(folder: Path) -> list[Suite]:
 
 
 def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite, max_examples: int = 20) -> SuiteResult:
+    # columns may be SQL expressions ("... as difference_sek"); subjects are plain names
     columns = list(dict.fromkeys(suite.columns + suite.subject))
     sql = f"select {', '.join(columns)} from {suite.table}"
     if suite.where:
@@ -82,6 +85,7 @@ def run_suite(conn: duckdb.DuckDBPyConnection, suite: Suite, max_examples: int =
     frame = conn.execute(sql).df()
 
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no bars in logs
     expectation_suite = context.suites.add(gx.ExpectationSuite(
         name=suite.name, expectations=suite.document["expectations"]))
     batch = (context.data_sources.add_pandas("warehouse")
@@ -119,6 +123,8 @@ def _subject(frame: Any, index: Any, subject: list[str]) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         value = value.item()
+    if isinstance(value, datetime):  # pandas turns DATE into midnight timestamps
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
     if value != value:  # NaN
         return None
     return value if isinstance(value, int | float | bool) else str(value)

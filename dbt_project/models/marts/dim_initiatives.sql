@@ -11,5 +11,10 @@ select
      where r.initiative_id = i.initiative_id) as run_by,
     array_to_string(i.funding_order, ', ') as funding_order,
     i.first_year,
-    i.last_year
+    i.last_year,
+    -- the audit's "konkreta målnivåer": indicators with at least one target
+    cast((select count(distinct l.indicator_id)
+          from {{ ref('stg_registry__indicator_initiatives') }} as l
+          inner join {{ ref('stg_registry__indicator_targets') }} as t using (indicator_id)
+          where l.initiative_id = i.initiative_id) as integer) as indicators_with_target
 from {{ ref('stg_registry__initiatives') }} as i

@@ -1,0 +1,109 @@
+-- Every exception the checks look for, as of this run: one row per finding, with a check
+-- name, a severity (critical blocks publication, warning does not), a subject that names what
+-- is wrong, the period and the money involved. Details are in Swedish for the reader.
+with reconciliation as (
+    select * from {{ ref('rpt_reconciliation') }}
+)
+
+select 'ledger_object_codes' as check_name, 'warning' as severity, object_code as subject,
+    period, 'Objektkod finns inte i styrmodellen (' || coalesce(committee, '?') || ')' as detail,
+    actual_sek as amount_sek
+from reconciliation where kind = 'unknown_object_code'
+
+union all
+select 'ledger_voucher_balance', 'critical',
+    source_file || ' ' || voucher_series || ' ' || voucher_number,
+    strftime(voucher_date, '%Y-%m'),
+    'Verifikationen balanserar inte (rad ' || source_line || ')', amount_sum_sek
+from {{ ref('stg_ledger__vouchers') }} where not is_balanced
+
+union all
+select 'ledger_dates', 'warning',
+    source_file || ' ' || voucher_series || ' ' || voucher_number,
+    strftime(voucher_date, '%Y-%m'),
+    'Verifikationsdatum utanför räkenskapsåret', amount_sum_sek
+from {{ ref('stg_ledger__vouchers') }} where fiscal_year is null
+
+union all
+select 'ledger_duplicate_vouchers', 'critical',
+    voucher_series || ' ' || voucher_number, cast(fiscal_year as varchar),
+    'Verifikationen finns i flera filer: ' || string_agg(source_file, ', '),
+    cast(null as decimal(18, 2))
+from {{ ref('stg_ledger__vouchers') }}
+where coalesce(voucher_number, '') <> ''
+group by fiscal_year, voucher_series, voucher_number
+having count(distinct source_file) > 1
+
+union all
+select 'payroll_vs_ledger', 'warning', object_code || '/' || account, period,
+    'Lön och huvudbok skiljer (lön ' || expected_sek || ', huvudbok ' || actual_sek || ')',
+    difference_sek
+from reconciliation where kind = 'payroll_vs_ledger'
+
+union all
+select 'internal_compensation', 'warning', committee || '/' || initiative_id || '/' || object_code,
+    period,
+    'Internersättningen från KLK motsvarar inte kostnaden (kostnad ' || expected_sek
+        || ', ersättning ' || actual_sek || ')',
+    difference_sek
+from reconciliation where kind = 'internal_compensation'
+
+union all
+select 'grant_income_booked', 'warning', coalesce(grant_id, object_code), period,
+    'Bokförd bidragsintäkt ' || actual_sek || ' mot beslut ' || expected_sek, difference_sek
+from reconciliation where kind = 'grant_booked_vs_decided'
+
+union all
+select 'grant_reported_vs_spent', 'warning', grant_id, period,
+    'Återrapporterat ' || actual_sek || ' mot förbrukat enligt huvudboken ' || expected_sek,
+    difference_sek
+from reconciliation where kind = 'grant_reported_vs_spent'
+
+union all
+select 'grant_report_back', 'warning', grant_id, cast(grant_year as varchar),
+    'Återrapportering till ' || grantor || ' saknas, skulle in ' || report_due, amount_sek
+from {{ ref('rpt_grant_followup') }} where report_status = 'missing'
+
+union all
+select 'grant_use_within_decision', 'warning', grant_id, cast(grant_year as varchar),
+    'Återrapporterad användning ' || amount_used_sek || ' överstiger beslutet ' || amount_sek,
+    amount_used_sek - amount_sek
+from {{ ref('rpt_grant_followup') }} where use_exceeds_decision
+
+union all
+select 'reporting_delivered', 'warning', body || '/' || initiative_id || '/' || report_kind,
+    period,
+    case when status = 'missing' then 'Rapporten saknas, skulle in ' || due_on
+        else 'Rapporten kom ' || days_late || ' dagar för sent' end,
+    cast(null as decimal(18, 2))
+from {{ ref('rpt_reporting_compliance') }} where status in ('missing', 'late')
+
+union all
+select 'indicators_complete', 'warning', indicator_id, cast(year as varchar),
+    case when status = 'no_outcome' then 'Utfall saknas för året (mål ' || target || ')'
+        else 'Målvärde saknas för året' end,
+    cast(null as decimal(18, 2))
+from {{ ref('rpt_indicator_status') }}
+where year > baseline_year and status in ('no_outcome', 'no_target')
+
+union all
+select 'indicators_complete', 'warning', indicator_id, null, 'Basvärde saknas',
+    cast(null as decimal(18, 2))
+from {{ ref('stg_registry__indicators') }} where baseline_value is null
+
+union all
+select 'registry_complete', 'warning', initiative_id, null,
+    case
+        when owner_committee is null then 'Satsningen saknar ansvarig nämnd'
+        when object_codes is null then 'Satsningen saknar objektkoder'
+        else 'Satsningen saknar indikator med målvärde'
+    end,
+    cast(null as decimal(18, 2))
+from {{ ref('dim_initiatives') }}
+where owner_committee is null or object_codes is null or indicators_with_target = 0
+
+union all
+select 'totals_tie', 'critical', total_name, null,
+    'Summan stämmer inte (förväntat ' || expected_sek || ', faktiskt ' || actual_sek || ')',
+    actual_sek - expected_sek
+from {{ ref('int_checks__totals') }} where actual_sek <> expected_sek
