@@ -93,6 +93,7 @@ def publish(settings: Settings, run_id: str = "") -> Published:
         conn.execute("create table publication as select ? as version, "
                      "? as as_of_date, ? as run_id, now() as published_at",
                      [version, settings.as_of_date.isoformat(), run_id])
+        _write_report(conn, out / "valideringsrapport.html", settings)
         conn.execute("detach src")
     os.replace(staging, settings.published_duckdb_path)
     (out / "VERSION.json").write_text(json.dumps({
@@ -118,3 +119,18 @@ def _atomic_csv(conn: duckdb.DuckDBPyConnection, select: str, target: Path) -> N
         shutil.copyfileobj(src, f, 4 * 1024 * 1024)
     body.unlink()
     os.replace(tmp, target)
+
+
+
+def _write_report(conn: duckdb.DuckDBPyConnection, target: Path, settings: Settings) -> None:
+    """The HTML report from the copy being published (its marts.fct_findings)."""
+    from orchestration.settings import EXPECTATIONS_DIR
+    from orchestration.validation.report import write_report
+    from orchestration.validation.suites import load_suites
+
+    if "fct_findings" in mart_tables(conn, catalog=_staging_catalog(conn)):
+        write_report(conn, load_suites(EXPECTATIONS_DIR), settings.as_of_date, target)
+
+
+def _staging_catalog(conn: duckdb.DuckDBPyConnection) -> str:
+    return conn.execute("select current_database()").fetchall()[0][0]

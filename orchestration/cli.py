@@ -1,0 +1,67 @@
+"""The `uppfoljning` console command: one subcommand per thing a person does."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _run(args: argparse.Namespace) -> int:
+    from orchestration.run import main as run_main
+
+    return run_main()
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from orchestration.sample.cli import run
+
+    return run(args)
+
+
+def _inspect_sie(args: argparse.Namespace) -> int:
+    from orchestration.readers.sie.inspect import inspect_sie
+
+    summary, status = inspect_sie(Path(args.file))
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return status
+
+
+def _status(args: argparse.Namespace) -> int:
+    from orchestration.status import status_main
+
+    return status_main(["--json"] if args.json else [])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="uppfoljning", description="Uppföljning av programmedel: nattkörning och verktyg.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="kör nattjobbet (skriver exempeldata om raw/ är tom)") \
+        .set_defaults(func=_run)
+
+    gen = sub.add_parser("generate-sample", help="skriv exempelkommunen till en raw/-mapp")
+    from orchestration.sample.cli import add_arguments
+
+    add_arguments(gen)
+    gen.set_defaults(func=_generate)
+
+    inspect = sub.add_parser("inspect-sie", help="granska en SIE-fil innan den läggs i raw/ledger/")
+    inspect.add_argument("file")
+    inspect.set_defaults(func=_inspect_sie)
+
+    status = sub.add_parser("status", help="senaste körningen, publicerad version, öppna avvikelser")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
