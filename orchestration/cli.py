@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file")
     inspect.set_defaults(func=_inspect_sie)
 
-    status = sub.add_parser("status", help="senaste körningen, publicerad version, öppna avvikelser")
+    status = sub.add_parser(
+        "status", help="senaste körningen, publicerad version, öppna avvikelser")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=_status)
     return parser
