@@ -20,7 +20,7 @@ MART_KEYS = [k for k in governance_mart.keys if k.path[0] == "marts"]
     "och CSV-export för BI. Byts atomärt; en BI-klient som håller filen öppen stör aldrig.",
 )
 def published_mart(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    result = publish(warehouse.settings(), run_id=context.run_id)
+    result = publish(warehouse.settings(), run_id=context.run.run_id)
     return dg.MaterializeResult(metadata={
         "version": result.version,
         "database": dg.MetadataValue.path(str(result.database)),

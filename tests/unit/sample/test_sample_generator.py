@@ -12,13 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
+from helpers import ledger_rows as _ledger_rows
+from helpers import registry as _registry
 
 from orchestration.sample.generate import generate
 
-TRANS = re.compile(r'^\s*#TRANS (\d+) \{([^}]*)\} (-?\d+\.\d\d)')
-VER = re.compile(r'^#VER (\S+) (\d+) (\d{8})')
-OBJECT = re.compile(r'(\d+) "([^"]*)"')
 MSEK = Decimal(1_000_000)
 
 
@@ -39,27 +37,6 @@ def test_another_seed_changes_the_noise_but_not_the_figures(tmp_path: Path,
     generate(other, seed=7)
     assert _digest(other) != _digest(sample_raw)
     assert _programme_costs(other) == _programme_costs(sample_raw)
-
-
-def _registry(raw: Path) -> dict:
-    merged: dict = {}
-    for f in sorted((raw / "registry").glob("*.yaml")):
-        merged.update(yaml.safe_load(f.read_text(encoding="utf-8")))
-    return merged
-
-
-def _ledger_rows(raw: Path):
-    """(series, date, account, {dim: code}, amount) for every #TRANS in every SIE file."""
-    for path in sorted((raw / "ledger").glob("*.se")):
-        text = path.read_bytes().decode("cp437")
-        assert "\r\n" in text  # the sample writes CRLF as PC8 files usually are
-        series = day = None
-        for line in text.splitlines():
-            if m := VER.match(line):
-                series, day = m.group(1), m.group(3)
-            elif m := TRANS.match(line):
-                objects = {int(d): c for d, c in OBJECT.findall(m.group(2))}
-                yield series, day, m.group(1), objects, Decimal(m.group(3))
 
 
 def _programme_costs(raw: Path) -> dict[tuple[str, int, int, str], Decimal]:
