@@ -44,7 +44,8 @@ class Delivery:
     def sha256(self, salt: str = "") -> str:
         digest = hashlib.sha256(salt.encode("utf-8"))
         for path in self.paths:
-            digest.update(path.name.encode("utf-8"))
+            if len(self.paths) > 1:  # a bundle: which file holds what matters too
+                digest.update(path.name.encode("utf-8"))
             with path.open("rb") as f:
                 while chunk := f.read(8 * 1024 * 1024):
                     digest.update(chunk)

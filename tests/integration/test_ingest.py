@@ -1,0 +1,166 @@
+"""Loading raw files the way every source does (orchestration/landing.py with the real readers
+on real files): a re-delivery changes nothing, a corrected file replaces its predecessor, and
+a bad file is quarantined with its reason while the rest loads and nothing loaded is lost."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import landing
+from orchestration.defs.ledger.assets import TABLES as LEDGER_TABLES
+from orchestration.defs.ledger.assets import _reader as ledger_reader
+from orchestration.defs.registry.assets import _table_names as registry_tables
+from orchestration.defs.registry.assets import registry_delivery
+from orchestration.readers.payroll import read_payroll
+from orchestration.readers.registry import load_registry
+from orchestration.readers.registry import registry_tables as build_registry_tables
+
+DIMENSIONS = {"responsibility": 1, "project": 6, "activity": 21, "object": 22}
+KEY = b"test-key"
+
+
+def _payroll_read(item: landing.Delivery) -> landing.Loaded:
+    from orchestration.readers.payroll import payroll_period_from_name
+
+    return landing.Loaded(payroll_period_from_name(item.name) or item.name,
+                          {"payroll_monthly": read_payroll(item.paths[0], KEY)})
+
+
+@pytest.fixture()
+def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    conn = landing.connect(tmp_path / "governance.duckdb")
+    yield conn
+    conn.close()
+
+
+def _ingest_payroll(conn, folder: Path, quarantine: Path) -> list[landing.Outcome]:
+    return landing.ingest(conn, "payroll", landing.deliveries(folder, [".csv"]), _payroll_read,
+                          ["payroll_monthly"], quarantine)
+
+
+def _payroll_totals(conn) -> dict[str, str]:
+    return {p: str(a) for p, a in conn.execute(
+        "select period, sum(amount) from landing.payroll_monthly group by period").fetchall()}
+
+
+def test_payroll_redelivery_correction_and_quarantine(tmp_path: Path, sample_raw: Path,
+                                                      warehouse) -> None:
+    folder, quarantine = tmp_path / "payroll", tmp_path / "quarantine"
+    folder.mkdir()
+    for month in ("2022-05", "2022-06"):
+        shutil.copy(sample_raw / "payroll" / f"lon_{month}.csv", folder)
+    first = _ingest_payroll(warehouse, folder, quarantine)
+    assert [o.status for o in first] == ["loaded", "loaded"]
+    loaded = _payroll_totals(warehouse)
+
+    # delivered again, once under the same name and once under another: nothing changes
+    shutil.copy(folder / "lon_2022-05.csv", folder / "lon_2022-05 (kopia).csv")
+    again = _ingest_payroll(warehouse, folder, quarantine)
+    assert {o.status for o in again} == {"unchanged"}
+    assert _payroll_totals(warehouse) == loaded
+    (folder / "lon_2022-05 (kopia).csv").unlink()
+
+    # a corrected May replaces the first May, whatever it is called
+    text = (folder / "lon_2022-05.csv").read_text("utf-8-sig").splitlines()
+    corrected = "\n".join(text[:-1]) + "\n"  # the last row was wrong and is withdrawn
+    (folder / "lon_2022-05_rattad.csv").write_text(corrected, encoding="utf-8")
+    outcome = [o for o in _ingest_payroll(warehouse, folder, quarantine) if o.status == "loaded"]
+    assert [(o.name, o.replaced) for o in outcome] == [("lon_2022-05_rattad.csv",
+                                                        ["lon_2022-05.csv"])]
+    totals = _payroll_totals(warehouse)
+    assert totals["2022-06"] == loaded["2022-06"] and totals["2022-05"] != loaded["2022-05"]
+    assert warehouse.execute("select count(distinct source_file) from landing.payroll_monthly "
+                             "where period = '2022-05'").fetchall()[0][0] == 1
+
+    # a broken July is set aside with its reason; May and June stay as they were
+    (folder / "lon_2022-07.csv").write_text(
+        (sample_raw / "payroll" / "lon_2022-07.csv").read_text("utf-8-sig").replace(";", ","),
+        encoding="utf-8")
+    bad = [o for o in _ingest_payroll(warehouse, folder, quarantine) if o.status != "unchanged"]
+    assert [o.status for o in bad] == ["quarantined"]
+    assert "lon_2022-07.csv" in bad[0].reason
+    assert (quarantine / "payroll" / "lon_2022-07.csv").exists()
+    assert "lon_2022-07.csv" in (quarantine / "payroll" / "lon_2022-07.csv.reason.txt").read_text()
+    assert _payroll_totals(warehouse) == totals
+
+
+def test_a_broken_correction_keeps_the_last_good_month(tmp_path: Path, sample_raw: Path,
+                                                       warehouse) -> None:
+    folder, quarantine = tmp_path / "payroll", tmp_path / "quarantine"
+    folder.mkdir()
+    shutil.copy(sample_raw / "payroll" / "lon_2022-05.csv", folder)
+    _ingest_payroll(warehouse, folder, quarantine)
+    before = _payroll_totals(warehouse)
+    path = folder / "lon_2022-05.csv"
+    path.write_text(path.read_text("utf-8-sig").replace("5020;", "5O20;", 1).replace(
+        ";165,00;", ";tolv;", 1), encoding="utf-8")
+    outcome = _ingest_payroll(warehouse, folder, quarantine)
+    assert [o.status for o in outcome] == ["quarantined"]
+    assert _payroll_totals(warehouse) == before
+
+
+def _ledger_ingest(conn, folder: Path, tmp_path: Path) -> list[landing.Outcome]:
+    work = tmp_path / "sie-work"
+    work.mkdir(exist_ok=True)
+    return landing.ingest(conn, "ledger", landing.deliveries(folder, [".se"]),
+                          ledger_reader(work, DIMENSIONS), LEDGER_TABLES, tmp_path / "q")
+
+
+def _ledger_state(conn) -> tuple:
+    return conn.execute("select count(*), sum(amount), count(distinct source_file) "
+                        "from landing.ledger_transactions where counts_in_ledger").fetchall()[0]
+
+
+def test_ledger_redelivery_and_correction(tmp_path: Path, sample_raw: Path, warehouse) -> None:
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    shutil.copy(sample_raw / "ledger" / "eskilstuna_2023.se", folder)
+    assert [o.status for o in _ledger_ingest(warehouse, folder, tmp_path)] == ["loaded"]
+    state = _ledger_state(warehouse)
+
+    shutil.copy(folder / "eskilstuna_2023.se", folder / "eskilstuna_2023_igen.se")
+    assert {o.status for o in _ledger_ingest(warehouse, folder, tmp_path)} == {"unchanged"}
+    assert _ledger_state(warehouse) == state
+    (folder / "eskilstuna_2023_igen.se").unlink()
+
+    # a corrected export of the same company and fiscal year replaces the first
+    raw = (folder / "eskilstuna_2023.se").read_bytes()
+    extra = (b'#VER M 9999 20230531 "R\x84ttelse" 20230531\r\n{\r\n'
+             b'   #TRANS 4010 {1 "3020" 22 "7102"} 100.00\r\n'
+             b'   #TRANS 2440 {} -100.00\r\n}\r\n')
+    (folder / "eskilstuna_2023_rattad.se").write_bytes(raw + extra)
+    outcome = [o for o in _ledger_ingest(warehouse, folder, tmp_path) if o.status == "loaded"]
+    assert outcome[0].replaced == ["eskilstuna_2023.se"]
+    rows, total, files = _ledger_state(warehouse)
+    assert (rows, total, files) == (state[0] + 2, state[1], 1)
+
+
+def test_a_broken_registry_keeps_the_last_good_one(tmp_path: Path, sample_raw: Path,
+                                                   warehouse) -> None:
+    folder = tmp_path / "registry"
+    shutil.copytree(sample_raw / "registry", folder)
+
+    def read(item: landing.Delivery) -> landing.Loaded:
+        tables = build_registry_tables(load_registry(folder))
+        return landing.Loaded("registry", {n: t.rename_columns(
+            ["registry_file" if c == "source_file" else c for c in t.column_names])
+            for n, t in tables.items()})
+
+    def run() -> list[landing.Outcome]:
+        return landing.ingest(warehouse, "registry", registry_delivery(folder), read,
+                              registry_tables(), tmp_path / "q")
+
+    assert [o.status for o in run()] == ["loaded"]
+    initiatives = warehouse.execute(
+        "select initiative_id from landing.registry_initiatives order by 1").fetchall()
+    text = (folder / "programme.yaml").read_text("utf-8")
+    (folder / "programme.yaml").write_text(text.replace("- '7102'", "- '7101'", 1), "utf-8")
+    outcome = run()
+    assert outcome[0].status == "quarantined"
+    assert "7101" in outcome[0].reason and "programme.yaml" in outcome[0].reason
+    assert warehouse.execute("select initiative_id from landing.registry_initiatives "
+                             "order by 1").fetchall() == initiatives
