@@ -1,0 +1,319 @@
+"""One chunk of lines at a time: DuckDB SQL over the whole chunk, never a Python object per row.
+
+A chunk never splits a voucher, so everything about a voucher (its rows, its sum, a missing
+#RTRANS twin) is decided inside one chunk (vouchers.py). The records outside vouchers are read
+here: small declarations (#KONTO, #KTYP, #SRU, #DIM, #UNDERDIM, #OBJEKT, #RAR) are gathered in
+DuckDB tables across chunks and written at the end; balances and budgets go to Parquet chunk by
+chunk; the identification records (#FLAGGA, #PROGRAM, #GEN, ...) feed the summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from . import tokens, vouchers
+from .structure import RECORD, VER
+from .structure import LineError as ChunkError
+from .summary import WarningLog
+from .tokens import sql_literal as lit
+
+# Records the reader understands; any other label is counted as unknown.
+KNOWN_RECORDS = frozenset(
+    (
+        "#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP", "#PROSA", "#FTYP", "#FNR", "#ORGNR",
+        "#BKOD", "#ADRESS", "#FNAMN", "#RAR", "#TAXAR", "#OMFATTN", "#KPTYP", "#VALUTA", "#KONTO",
+        "#KTYP", "#ENHET", "#SRU", "#DIM", "#UNDERDIM", "#OBJEKT", "#IB", "#UB", "#OIB", "#OUB",
+        "#RES", "#PSALDO", "#PBUDGET", "#VER", "#TRANS", "#RTRANS", "#BTRANS", "#KSUMMA",
+    )
+)
+META_RECORDS = ("#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP", "#FNAMN", "#ORGNR")
+BALANCE_RECORDS = ("#IB", "#UB", "#OIB", "#OUB", "#RES", "#PSALDO", "#PBUDGET")
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    year_index: int
+    start: date
+    end: date
+    line: int
+
+
+def _in_list(values: tuple[str, ...] | frozenset[str]) -> str:
+    return "(" + ", ".join(lit(v) for v in sorted(values)) + ")"
+
+
+def fiscal_year_sql(column: str, years: list[FiscalYear]) -> str:
+    """SQL for the fiscal year (the calendar year its #RAR starts in) holding a date."""
+    if not years:
+        return "NULL::INTEGER"
+    arms = " ".join(
+        f"WHEN {column} BETWEEN DATE '{y.start.isoformat()}' AND DATE '{y.end.isoformat()}' "
+        f"THEN {y.start.year}"
+        for y in sorted(years, key=lambda y: -y.year_index)  # year 0 wins an overlap
+    )
+    return f"(CASE {arms} END)::INTEGER"
+
+
+def in_fiscal_years_sql(column: str, years: list[FiscalYear]) -> str:
+    if not years:
+        return "TRUE"
+    return "(" + " OR ".join(
+        f"{column} BETWEEN DATE '{y.start.isoformat()}' AND DATE '{y.end.isoformat()}'"
+        for y in years
+    ) + ")"
+
+
+class Outputs(Protocol):
+    """Where a parser sends its results (implemented by the reader's output thread)."""
+
+    def emit(self, name: str, table: pa.Table) -> None: ...
+
+    def assemble(self, extracted: vouchers.Extracted) -> None: ...
+
+
+class ChunkParser:
+    """Parses the chunks of one file on one DuckDB connection (the reader's thread)."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        source_name: str,
+        dimensions: Mapping[str, int],
+        outputs: Outputs,
+        warnings: WarningLog,
+    ):
+        self.con = con
+        self.source = source_name
+        self.dimensions = dict(dimensions)
+        self.outputs = outputs
+        self.warnings = warnings
+        self.fiscal_years: dict[int, FiscalYear] = {}
+        self.meta: dict[str, tuple[list[str], int]] = {}
+        self.unknown: Counter[str] = Counter()
+        self.vouchers = 0  # set from the output thread's count at the end
+        # The fiscal years known each time vouchers were extracted: if a #RAR only comes
+        # later, validate.refresh_fiscal_years recomputes fiscal_year at the end.
+        self.years_used_for_rows: set[tuple[FiscalYear, ...]] = set()
+        for macro in tokens.SQL_MACROS:
+            self.run(macro)
+        self.run("CREATE TEMP TABLE acc_konto(account VARCHAR, name VARCHAR, ln BIGINT)")
+        self.run("CREATE TEMP TABLE acc_ktyp(account VARCHAR, account_type VARCHAR, ln BIGINT)")
+        self.run("CREATE TEMP TABLE acc_sru(account VARCHAR, sru_code VARCHAR, ln BIGINT)")
+        self.run(
+            "CREATE TEMP TABLE acc_dim(dimension_no INTEGER, name VARCHAR,"
+            " parent_dimension INTEGER, ln BIGINT)"
+        )
+        self.run(
+            "CREATE TEMP TABLE acc_obj(dimension_no INTEGER, object_code VARCHAR,"
+            " name VARCHAR, ln BIGINT)"
+        )
+
+    # -- small helpers -------------------------------------------------------------------
+    def run(self, sql: str) -> None:
+        self.con.execute(sql).fetchall()  # drain: DuckDB 2 refuses new work on a pending result
+
+    def rows_of(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def line_text(self, ln: int) -> str:
+        row = self.rows_of(f"SELECT line FROM lines WHERE ln = {int(ln)}")
+        return row[0][0].rstrip("\r\n") if row else ""
+
+    @property
+    def years(self) -> list[FiscalYear]:
+        return list(self.fiscal_years.values())
+
+    # -- one chunk -----------------------------------------------------------------------
+    def process(self, lines: pa.Table, codes: np.ndarray, voucher_line: np.ndarray) -> None:
+        table = lines.append_column("code", pa.array(codes, pa.int8())).append_column(
+            "vline", pa.array(voucher_line, pa.int64())
+        )
+        self.con.register("lines", table)
+        try:
+            if bool(np.any(codes == RECORD)):
+                self._records()
+            if bool(np.any(codes == VER)):
+                self.years_used_for_rows.add(
+                    tuple(sorted(self.years, key=lambda y: y.year_index))
+                )
+                self.outputs.assemble(vouchers.extract(self, lines))
+        finally:
+            self.con.unregister("lines")
+
+    # -- records outside vouchers --------------------------------------------------------
+    def _records(self) -> None:
+        self.run(
+            "CREATE OR REPLACE TEMP TABLE o AS SELECT ln, f[1] AS tag, f FROM"
+            f" (SELECT ln, regexp_extract_all(line, {lit(tokens.FIELD_RX)}) AS f"
+            " FROM lines WHERE code = 7)"
+        )
+        for tag, fields, ln in self.rows_of(
+            f"SELECT tag, f, ln FROM o WHERE tag IN {_in_list(META_RECORDS)} ORDER BY ln"
+        ):
+            self.meta.setdefault(tag, ([tokens.unquote(f) for f in fields[1:]], ln))
+        self._fiscal_years()
+        name_from = "array_to_string(list_transform(f[{i}:], lambda x: sie_unq(x)), ' ')"
+        self.run(
+            "INSERT INTO acc_konto SELECT sie_unq(f[2]), " + name_from.format(i=3) + ", ln"
+            " FROM o WHERE tag = '#KONTO' AND len(f) >= 2"
+        )
+        self.run(
+            "INSERT INTO acc_ktyp SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
+            " WHERE tag = '#KTYP' AND len(f) >= 3"
+        )
+        self.run(
+            "INSERT INTO acc_sru SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
+            " WHERE tag = '#SRU' AND len(f) >= 3"
+        )
+        self.run(
+            "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), "
+            + name_from.format(i=3)
+            + ", NULL, ln FROM o WHERE tag = '#DIM'"
+        )
+        self.run(
+            "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), sie_unq(f[3]),"
+            " TRY_CAST(sie_unq(f[4]) AS INTEGER), ln FROM o WHERE tag = '#UNDERDIM'"
+        )
+        self.run(
+            "INSERT INTO acc_obj SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), sie_unq(f[3]), "
+            + name_from.format(i=4)
+            + ", ln FROM o WHERE tag = '#OBJEKT'"
+        )
+        for tag, count, first in self.rows_of(
+            f"SELECT tag, count(*), min(ln) FROM o WHERE tag NOT IN {_in_list(KNOWN_RECORDS)}"
+            " GROUP BY tag ORDER BY min(ln)"
+        ):
+            if tag not in self.unknown:
+                self.warnings.add(
+                    "unknown_record", f"unknown record type {tag} (counted, not read)", first
+                )
+            self.unknown[tag] += count
+        if self.rows_of(
+            f"SELECT count(*) FROM o WHERE tag IN {_in_list(BALANCE_RECORDS)}"
+        )[0][0]:
+            self._balances()
+
+    def _fiscal_years(self) -> None:
+        for ln, index, start, end in self.rows_of(
+            "SELECT ln, sie_unq(f[2]), sie_unq(f[3]), sie_unq(f[4]) FROM o"
+            " WHERE tag = '#RAR' ORDER BY ln"
+        ):
+            year_index = _int_or_none(index)
+            if year_index is None:
+                raise ChunkError(ln, f"#RAR year number {index!r} is not an integer")
+            if not start and not end:
+                self.warnings.add(
+                    "fiscal_year_without_dates", f"#RAR {year_index} has no dates", ln
+                )
+                continue
+            start_date, end_date = _parse_date(start), _parse_date(end)
+            if start_date is None or end_date is None:
+                bad = start if start_date is None else end
+                raise ChunkError(ln, f"bad date {bad!r} in #RAR (expected YYYYMMDD)")
+            if end_date < start_date:
+                raise ChunkError(ln, f"#RAR {year_index} ends before it starts")
+            if year_index in self.fiscal_years:
+                self.warnings.add(
+                    "duplicate_fiscal_year", f"#RAR {year_index} appears again; last one kept", ln
+                )
+            self.fiscal_years[year_index] = FiscalYear(year_index, start_date, end_date, ln)
+
+    def _balances(self) -> None:
+        self.run(
+            f"""CREATE OR REPLACE TEMP TABLE b AS
+            WITH x AS (
+              SELECT ln, tag, f,
+                     CASE WHEN tag IN ('#PSALDO', '#PBUDGET') THEN 1 ELSE 0 END AS p,
+                     CASE WHEN tag IN ('#IB', '#UB', '#RES') THEN 0 ELSE 1 END AS has_obj
+              FROM o WHERE tag IN {_in_list(BALANCE_RECORDS)})
+            SELECT ln, substr(tag, 2) AS record_type, has_obj,
+                   sie_unq(f[2]) AS year_tok,
+                   CASE WHEN p = 1 THEN sie_unq(f[3]) END AS period_tok,
+                   sie_unq(f[3 + p]) AS account,
+                   CASE WHEN has_obj = 1 THEN f[4 + p] END AS obj_tok,
+                   CASE WHEN has_obj = 1 AND starts_with(f[4 + p], '{{')
+                        THEN f[4 + p][2:-2] END AS obj,
+                   sie_unq(f[4 + p + has_obj]) AS amt,
+                   sie_unq(f[5 + p + has_obj]) AS qty
+            FROM x"""
+        )
+        checks = self.rows_of(
+            """SELECT
+              min(ln) FILTER (WHERE TRY_CAST(year_tok AS INTEGER) IS NULL),
+              min(ln) FILTER (WHERE period_tok IS NOT NULL
+                              AND NOT regexp_matches(period_tok, '^[0-9]{4}(0[1-9]|1[0-2])$')),
+              min(ln) FILTER (WHERE account IS NULL OR account = ''),
+              min(ln) FILTER (WHERE has_obj = 1 AND obj IS NULL),
+              min(ln) FILTER (WHERE sie_bad_amount(amt)),
+              min(ln) FILTER (WHERE sie_bad_quantity(qty))
+            FROM b"""
+        )[0]
+        reasons = (
+            "year number is not an integer",
+            "bad period (expected YYYYMM)",
+            "account missing",
+            "object list {...} missing",
+            "bad amount",
+            "bad quantity",
+        )
+        found = [(ln, why) for ln, why in zip(checks, reasons, strict=True) if ln is not None]
+        if found:
+            ln, why = min(found)
+            raise ChunkError(ln, f"{why} in balance record: {self.line_text(ln)}")
+        self.run(
+            f"""CREATE OR REPLACE TEMP TABLE bd AS
+                SELECT obj, {vouchers.object_list_sql(self.dimensions)}
+                FROM (SELECT DISTINCT obj FROM b WHERE obj IS NOT NULL)"""
+        )
+        bad = self.rows_of(
+            "SELECT min(b.ln) FROM bd JOIN b USING (obj) WHERE NOT bd.ok"
+        )[0][0]
+        if bad is not None:
+            raise ChunkError(
+                bad,
+                "malformed object list: expected pairs of dimension number and object code, "
+                f'e.g. {{1 "100" 6 "P1"}}: {self.line_text(bad).strip()}',
+            )
+        dims = "".join(f", d.{name}_code" for name in self.dimensions)
+        select = f"""SELECT {lit(self.source)} AS source_file, b.ln AS source_line, {{rt}}
+                   year_tok::INTEGER AS year_index, period_tok::INTEGER AS period,
+                   b.account, d.object_list{dims},
+                   amt::DECIMAL(18,2) AS amount,
+                   TRY_CAST(nullif(qty, '') AS DECIMAL(18,4)) AS quantity
+            FROM b LEFT JOIN bd d ON b.obj = d.obj
+            WHERE {{where}} ORDER BY b.ln"""
+        balances = self.arrow(
+            select.format(rt="b.record_type,", where="b.record_type <> 'PBUDGET'")
+        )
+        budgets = self.arrow(select.format(rt="", where="b.record_type = 'PBUDGET'"))
+        if balances.num_rows:
+            self.outputs.emit("balances", balances)
+        if budgets.num_rows:
+            self.outputs.emit("budgets", budgets)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _parse_date(text: str | None) -> date | None:
+    if not text or len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None

@@ -1,0 +1,284 @@
+"""read_sie: one SIE 4E/4I file in, eight Parquet files and a SieSummary out.
+
+The file streams through in blocks of about BLOCK_BYTES, in three overlapping steps: a thread
+reads and transcodes the next block; this thread lets DuckDB classify the lines, check the
+structure and cut out the fields (on all cores); the output thread types the fields, sums the
+vouchers and writes Parquet (outputs.py). Memory stays bounded by the block size, not by the
+file size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from ..errors import SourceFileError
+from . import schema, validate
+from .chunks import BLOCK_BYTES, prefetch_blocks
+from .encoding import Detected, EncodingError, Transcoder, detect
+from .outputs import ParquetOutputs
+from .parse import ChunkError, ChunkParser
+from .structure import BLANK, CODE_SQL, GARBAGE, StructureError, analyse
+from .summary import SieSummary, WarningLog
+from .tokens import sql_literal
+
+SAMPLE_BYTES = 1 << 20
+BATCH_ROWS = 1 << 16  # Arrow batches DuckDB can scan in parallel
+DUCKDB_MEMORY = "256MB"  # per chunk it needs far less; the rest of the 1 GB is Arrow
+_SIE_MARKERS = frozenset(("#FLAGGA", "#SIETYP", "#FORMAT", "#PROGRAM", "#GEN", "#VER", "#FNAMN"))
+
+
+def _tag_codes(con: duckdb.DuckDBPyConnection, lines: pa.Table) -> np.ndarray:
+    con.register("block", lines)
+    try:
+        return con.sql(f"SELECT {CODE_SQL} AS code FROM block").fetchnumpy()["code"]
+    finally:
+        con.unregister("block")
+
+
+def _batched(table: pa.Table) -> pa.Table:
+    # DuckDB parallelises an Arrow scan by batch; one huge batch would use one core.
+    return pa.Table.from_batches(table.to_batches(max_chunksize=BATCH_ROWS), table.schema)
+
+
+def _check_is_sie(lines: pa.Table, codes: np.ndarray, source: str) -> None:
+    nonblank = np.flatnonzero(codes != BLANK)
+    if len(nonblank) == 0:
+        raise SourceFileError(source, "empty file: not a SIE file")
+    first = int(nonblank[0])
+    if codes[first] == GARBAGE:
+        text = lines.column("line")[first].as_py().strip()
+        raise SourceFileError(
+            source,
+            f"not a SIE file: the first line does not start with '#' ({text[:60]!r})",
+            line=int(lines.column("ln")[first].as_py()),
+        )
+
+
+def read_sie(
+    path: Path,
+    out_dir: Path,
+    dimensions: Mapping[str, int],
+    source_name: str | None = None,
+) -> SieSummary:
+    """Parse one SIE 4 file into Parquet files in out_dir and return what was found.
+
+    Raises SourceFileError when the file cannot be used; an unbalanced voucher is not such
+    a reason: it is listed in the summary and flagged in vouchers.parquet.
+    """
+    path, out_dir = Path(path), Path(out_dir)
+    source = source_name or path.name
+    dims = schema.check_dimensions(dimensions)
+    with path.open("rb") as fh:  # FileNotFoundError is the caller's problem, not the file's
+        sample = fh.read(SAMPLE_BYTES)
+    try:
+        detected = detect(sample)
+    except EncodingError as exc:
+        raise SourceFileError(source, str(exc)) from exc
+    out_dir.mkdir(parents=True, exist_ok=True)
+    warnings = WarningLog()
+    for message in detected.warnings:
+        warnings.add("encoding", message)
+
+    with tempfile.TemporaryDirectory(prefix="sie-duckdb-") as spill:
+        con = duckdb.connect(
+            config={
+                "threads": max(2, os.cpu_count() or 2),
+                "memory_limit": DUCKDB_MEMORY,
+                "temp_directory": spill,
+                "preserve_insertion_order": True,
+            }
+        )
+        outputs = ParquetOutputs(
+            out_dir, schema.all_schemas(dims), source, dims, con.cursor(), warnings
+        )
+        ok = False
+        try:
+            parser = ChunkParser(con, source, dims, outputs, warnings)
+            transcoder = Transcoder(detected.encoding)
+            try:
+                _parse_file(path, source, con, parser, transcoder, warnings)
+            except (ChunkError, SourceFileError):
+                outputs.drain()  # an earlier chunk's failure, if any, is the one to report
+                raise
+            outputs.close()
+            summary = _finish(parser, outputs, detected, transcoder, path, source)
+            ok = True
+        except ChunkError as exc:
+            raise SourceFileError(source, exc.reason, line=exc.line) from exc
+        except EncodingError as exc:
+            raise SourceFileError(source, str(exc)) from exc
+        finally:
+            if not ok:
+                with contextlib.suppress(Exception):  # the first error is already on its way
+                    outputs.close()
+                outputs.discard()
+            con.close()
+    outputs.publish()
+    return summary
+
+
+def _parse_file(
+    path: Path,
+    source: str,
+    con: duckdb.DuckDBPyConnection,
+    parser: ChunkParser,
+    transcoder: Transcoder,
+    warnings: WarningLog,
+) -> None:
+    carry: pa.Table | None = None
+    first = True
+    for block in prefetch_blocks(path, transcoder, BLOCK_BYTES):
+        lines = block.lines if carry is None else pa.concat_tables([carry, block.lines])
+        carry = None
+        if lines.num_rows == 0:
+            if block.eof and first:
+                raise SourceFileError(source, "empty file: not a SIE file")
+            continue
+        lines = _batched(lines)
+        codes = _tag_codes(con, lines)
+        if first:
+            _check_is_sie(lines, codes, source)
+            first = False
+        numbers = lines.column("ln").to_numpy()
+        try:
+            shape = analyse(codes, numbers, block.eof)
+        except StructureError as exc:
+            raise SourceFileError(source, exc.reason, line=exc.line) from exc
+        if shape.cut == 0:
+            carry = lines  # a voucher longer than a block: read on until it closes
+            continue
+        for line in shape.garbage_lines[:50]:
+            warnings.add("not_a_record", "line outside vouchers is not a SIE record; skipped",
+                         int(line))
+        warnings.count_more("not_a_record", max(0, len(shape.garbage_lines) - 50))
+        for line in shape.records_in_voucher[:50]:
+            warnings.add("record_inside_voucher",
+                         "record other than #TRANS/#RTRANS/#BTRANS inside a voucher", int(line))
+        warnings.count_more("record_inside_voucher", max(0, len(shape.records_in_voucher) - 50))
+        cut = shape.cut
+        parser.process(lines.slice(0, cut), codes[:cut], shape.voucher_line[:cut])
+        if cut < lines.num_rows:
+            carry = lines.slice(cut)
+    if transcoder.latin1_suspect_at is not None:
+        warnings.add(
+            "encoding",
+            f"from byte {transcoder.latin1_suspect_at} on, the letters look like Latin-1 "
+            "although the start of the file is CP437: check å ä ö in the texts",
+        )
+    if transcoder.replacement_chars:
+        warnings.add(
+            "encoding",
+            f"the text already holds {transcoder.replacement_chars} U+FFFD replacement "
+            "characters: letters such as å ä ö were destroyed before this file was written",
+        )
+
+
+def _finish(
+    parser: ChunkParser,
+    outputs: ParquetOutputs,
+    detected: Detected,
+    transcoder: Transcoder,
+    path: Path,
+    source: str,
+) -> SieSummary:
+    con = parser.con
+    paths = outputs.partial
+    meta = parser.meta
+    parser.vouchers = outputs.vouchers
+    if not any(tag in _SIE_MARKERS for tag in meta) and parser.vouchers == 0:
+        raise SourceFileError(source, "not a SIE file: no #FLAGGA, #SIETYP, #FORMAT or #VER")
+    if "#SIETYP" not in meta:
+        parser.warnings.add("missing_record", "no #SIETYP record")
+    import_file = Path(source).suffix.upper() == ".SI" or path.suffix.upper() == ".SI"
+    validate.require_fiscal_years(parser, paths, import_file)
+    validate.reject_duplicate_vouchers(con, paths["vouchers"])
+    validate.refresh_fiscal_years(parser, paths, outputs.schemas)
+    _write_declarations(parser, outputs)
+    unbalanced = validate.unbalanced_vouchers(parser, paths["vouchers"])
+    validate.flag_dates_outside_fiscal_years(parser, paths)
+    validate.flag_undeclared_accounts(parser, paths)
+    validate.flag_undeclared_objects(parser, paths)
+
+    def first_field(tag: str, index: int = 0) -> str | None:
+        fields = meta.get(tag, ([], 0))[0]
+        return fields[index] if len(fields) > index and fields[index] != "" else None
+
+    program = " ".join(f for f in meta.get("#PROGRAM", ([], 0))[0] if f) or None
+    generated = first_field("#GEN")
+    if generated and len(generated) == 8 and generated.isdigit():
+        generated = f"{generated[:4]}-{generated[4:6]}-{generated[6:]}"
+    years = sorted(parser.years, key=lambda y: -y.year_index)
+    accounts = con.execute("SELECT count(DISTINCT account) FROM acc_konto").fetchall()[0][0]
+    return SieSummary(
+        source_file=source,
+        encoding=transcoder.encoding,
+        declared_format=detected.declared_format,
+        sie_type=first_field("#SIETYP"),
+        program=program,
+        generated_on=generated,
+        company_name=first_field("#FNAMN"),
+        org_no=first_field("#ORGNR"),
+        fiscal_years=[
+            {
+                "year_index": y.year_index,
+                "start_date": y.start.isoformat(),
+                "end_date": y.end.isoformat(),
+            }
+            for y in years
+        ],
+        vouchers=parser.vouchers,
+        transactions=outputs.transactions,
+        accounts=int(accounts),
+        unbalanced_vouchers=unbalanced,
+        warnings=parser.warnings.result(),
+        unknown_records=dict(parser.unknown),
+        total_amount=str(Decimal(outputs.cents).scaleb(-2)),
+        rows_written=dict(outputs.rows),
+    )
+
+
+def _write_declarations(parser: ChunkParser, outputs: ParquetOutputs) -> None:
+    """The small tables gathered across chunks, written once (the last declaration wins)."""
+    src = sql_literal(parser.source)
+    tables = {
+        "accounts": f"""
+            SELECT {src} AS source_file, k.account, k.name, t.account_type, s.sru_code
+            FROM (SELECT account, arg_max(name, ln) AS name, min(ln) AS ln
+                  FROM acc_konto GROUP BY account) k
+            LEFT JOIN (SELECT account, arg_max(account_type, ln) AS account_type
+                       FROM acc_ktyp GROUP BY account) t USING (account)
+            LEFT JOIN (SELECT account, arg_max(sru_code, ln) AS sru_code
+                       FROM acc_sru GROUP BY account) s USING (account)
+            ORDER BY k.ln""",
+        "dimensions": f"""
+            SELECT {src} AS source_file, dimension_no, arg_max(name, ln) AS name,
+                   arg_max(parent_dimension, ln) AS parent_dimension
+            FROM acc_dim WHERE dimension_no IS NOT NULL GROUP BY dimension_no
+            ORDER BY dimension_no""",
+        "objects": f"""
+            SELECT {src} AS source_file, dimension_no, object_code,
+                   arg_max(name, ln) AS name
+            FROM acc_obj WHERE dimension_no IS NOT NULL AND object_code IS NOT NULL
+            GROUP BY dimension_no, object_code ORDER BY min(ln)""",
+    }
+    for name, sql in tables.items():
+        outputs.write_now(name, parser.arrow(sql))
+    years = sorted(parser.years, key=lambda y: -y.year_index)
+    fiscal = pa.table(
+        {
+            "source_file": pa.array([parser.source] * len(years), pa.string()),
+            "year_index": pa.array([y.year_index for y in years], pa.int32()),
+            "start_date": pa.array([y.start for y in years], pa.date32()),
+            "end_date": pa.array([y.end for y in years], pa.date32()),
+        }
+    )
+    outputs.write_now("fiscal_years", fiscal)

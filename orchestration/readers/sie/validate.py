@@ -1,0 +1,217 @@
+"""Checks that need the whole file, run at the end over the Parquet files just written.
+
+Reading back a column or two of our own Parquet is far cheaper than keeping sets of accounts,
+objects or voucher numbers in Python while the rows stream past.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import tokens
+from .outputs import writer_options
+from .parse import ChunkError, ChunkParser, fiscal_year_sql, in_fiscal_years_sql
+from .summary import MAX_UNBALANCED, MAX_WARNINGS
+from .tokens import sql_literal as lit
+
+_LISTED = MAX_WARNINGS  # per check: more than this are counted, not listed
+
+
+def _pq(path: Path) -> str:
+    return f"read_parquet({lit(str(path))})"
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
+    return con.execute(sql).fetchall()
+
+
+def require_fiscal_years(parser: ChunkParser, paths: dict[str, Path], import_file: bool) -> None:
+    """A ledger export with vouchers but no #RAR cannot be placed in a year: reject it.
+
+    SIE 4I import files (.SI) carry only vouchers, so there it is a warning.
+    """
+    if parser.vouchers == 0 or parser.fiscal_years:
+        return
+    first = _rows(parser.con, f"SELECT min(source_line) FROM {_pq(paths['vouchers'])}")[0][0]
+    if import_file:
+        parser.warnings.add(
+            "no_fiscal_year",
+            "import file (SIE 4I) without #RAR: fiscal_year is NULL for every voucher",
+            first,
+        )
+        return
+    raise ChunkError(
+        first,
+        f"missing #RAR: the file holds {parser.vouchers} vouchers but declares no fiscal year",
+    )
+
+
+def reject_duplicate_vouchers(con: duckdb.DuckDBPyConnection, vouchers: Path) -> None:
+    dup = _rows(
+        con,
+        f"""SELECT voucher_series, voucher_number FROM {_pq(vouchers)}
+            WHERE voucher_number <> '' GROUP BY ALL HAVING count(*) > 1
+            ORDER BY min(source_line) LIMIT 1""",
+    )
+    if not dup:
+        return
+    series, number = dup[0]
+    lines = _rows(
+        con,
+        f"""SELECT source_line FROM {_pq(vouchers)}
+            WHERE voucher_series = {lit(series)} AND voucher_number = {lit(number)}
+            ORDER BY source_line LIMIT 2""",
+    )
+    raise ChunkError(
+        lines[1][0],
+        f"duplicate voucher: series {series!r} number {number!r} already appears at line "
+        f"{lines[0][0]}",
+    )
+
+
+def refresh_fiscal_years(
+    parser: ChunkParser, paths: dict[str, Path], schemas: dict[str, pa.Schema]
+) -> None:
+    """If a #RAR came after vouchers were written, recompute fiscal_year in their files.
+
+    Streams batch by batch through the same writer settings, so memory stays bounded.
+    """
+    final = tuple(sorted(parser.years, key=lambda y: y.year_index))
+    if not parser.years_used_for_rows or parser.years_used_for_rows == {final}:
+        return
+    for name in ("transactions", "vouchers"):
+        path, target = paths[name], schemas[name]
+        redo = path.with_name(path.name + ".redo")
+        batches = parser.con.sql(
+            f"""SELECT * REPLACE ({fiscal_year_sql('voucher_date', parser.years)}
+                                  AS fiscal_year) FROM {_pq(path)}"""
+        ).to_arrow_reader(1 << 16)
+        with pq.ParquetWriter(redo, target, **writer_options(target)) as writer:
+            for batch in batches:
+                writer.write_table(pa.Table.from_batches([batch]).cast(target))
+        redo.replace(path)
+    parser.warnings.add(
+        "late_fiscal_year",
+        "#RAR records come after vouchers; fiscal years were assigned at the end",
+        None,
+    )
+
+
+def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path]) -> None:
+    years = parser.years
+    if not years:
+        return
+    con, log = parser.con, parser.warnings
+    total = _rows(
+        con, f"SELECT count(*) FROM {_pq(paths['vouchers'])} WHERE fiscal_year IS NULL"
+    )[0][0]
+    for line, series, number, when in _rows(
+        con,
+        f"""SELECT source_line, voucher_series, voucher_number, voucher_date
+            FROM {_pq(paths['vouchers'])} WHERE fiscal_year IS NULL
+            ORDER BY source_line LIMIT {_LISTED}""",
+    ):
+        log.add(
+            "date_outside_fiscal_years",
+            f"voucher {series} {number} dated {when.isoformat()} lies outside every #RAR year",
+            line,
+        )
+    log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
+    inside = in_fiscal_years_sql("transaction_date", years)
+    where = f"transaction_date IS NOT NULL AND NOT {inside}"
+    total = _rows(con, f"SELECT count(*) FROM {_pq(paths['transactions'])} WHERE {where}")[0][0]
+    for line, when in _rows(
+        con,
+        f"""SELECT source_line, transaction_date FROM {_pq(paths['transactions'])}
+            WHERE {where} ORDER BY source_line LIMIT {_LISTED}""",
+    ):
+        log.add(
+            "date_outside_fiscal_years",
+            f"transaction date {when.isoformat()} lies outside every #RAR year",
+            line,
+        )
+    log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
+
+
+def _used(paths: dict[str, Path], columns: str) -> str:
+    return " UNION ALL ".join(
+        f"SELECT {columns} FROM {_pq(paths[name])}"
+        for name in ("transactions", "balances", "budgets")
+    )
+
+
+def flag_undeclared_accounts(parser: ChunkParser, paths: dict[str, Path]) -> None:
+    con = parser.con
+    if not _rows(con, "SELECT count(*) FROM acc_konto")[0][0]:
+        return  # a file without a chart of accounts (e.g. SIE 4I) declares nothing to miss
+    found = _rows(
+        con,
+        f"""SELECT account, first, n FROM (
+              SELECT account, min(source_line) AS first, count(*) AS n
+              FROM ({_used(paths, 'account, source_line')}) GROUP BY account)
+            WHERE account NOT IN (SELECT account FROM acc_konto) ORDER BY first""",
+    )
+    for account, first, n in found:
+        parser.warnings.add(
+            "undeclared_account", f"account {account} is used ({n} rows) but has no #KONTO", first
+        )
+
+
+def flag_undeclared_objects(parser: ChunkParser, paths: dict[str, Path]) -> None:
+    con = parser.con
+    pair = lit(tokens.OBJECT_PAIR_RX)
+    found = _rows(
+        con,
+        f"""WITH lists AS (
+              SELECT object_list, min(source_line) AS first
+              FROM ({_used(paths, 'object_list, source_line')})
+              WHERE object_list <> '' GROUP BY object_list),
+            pairs AS (
+              SELECT first,
+                     unnest(regexp_extract_all(object_list, {pair}, 1)) AS dim,
+                     unnest(regexp_extract_all(object_list, {pair}, 2)) AS q,
+                     unnest(regexp_extract_all(object_list, {pair}, 3)) AS u
+              FROM lists),
+            used AS (
+              SELECT TRY_CAST(dim AS INTEGER) AS dim,
+                     nullif(replace(coalesce(q, ''), '\\"', '"') || coalesce(u, ''), '')
+                       AS code, first FROM pairs)
+            SELECT dim, code, min(first) AS first, count(*) FROM used
+            WHERE dim IN (SELECT dimension_no FROM acc_obj) AND code IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM acc_obj o
+                              WHERE o.dimension_no = used.dim AND o.object_code = used.code)
+            GROUP BY ALL ORDER BY first""",
+    )
+    for dim, code, first, _ in found:
+        parser.warnings.add(
+            "undeclared_object",
+            f"object {code!r} of dimension {dim} is used but has no #OBJEKT",
+            first,
+        )
+
+
+def unbalanced_vouchers(parser: ChunkParser, vouchers: Path) -> list[dict[str, Any]]:
+    con = parser.con
+    total = _rows(con, f"SELECT count(*) FROM {_pq(vouchers)} WHERE NOT is_balanced")[0][0]
+    out = []
+    for series, number, line, diff in _rows(
+        con,
+        f"""SELECT voucher_series, voucher_number, source_line, amount_sum
+            FROM {_pq(vouchers)} WHERE NOT is_balanced ORDER BY source_line
+            LIMIT {MAX_UNBALANCED}""",
+    ):
+        out.append({"series": series, "number": number, "line": line, "difference": str(diff)})
+        parser.warnings.add(
+            "unbalanced_voucher",
+            f"voucher {series} {number} does not balance: its rows sum to {diff}",
+            line,
+        )
+    if total > MAX_UNBALANCED:
+        parser.warnings.count_more("unbalanced_voucher", total - MAX_UNBALANCED)
+    return out
+

@@ -1,0 +1,386 @@
+"""Vouchers and their rows for one chunk, in two steps.
+
+extract() runs on the reader's thread: DuckDB cuts the fields out of the #VER and row lines
+with RE2, on all cores and in line order. assemble() runs on the output thread while DuckDB
+already works on the next chunk: numpy and pyarrow.compute type the fields, attach each row to
+its voucher and write Parquet.
+
+Rows of a voucher are contiguous and in line order, so a voucher's sum is a segment sum and
+its header reaches its rows by a binary search on line numbers: no join, no sort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import columns as col
+from . import tokens
+from .schema import MONEY, QUANTITY
+from .structure import BTRANS, RTRANS, TRANS, LineError
+from .summary import WarningLog
+from .tokens import sql_literal as lit
+
+if TYPE_CHECKING:
+    from .parse import ChunkParser
+
+_KINDS = pa.array([None, "TRANS", "RTRANS", "BTRANS"], pa.string())
+MAX_LISTED = 100  # warnings listed per chunk and kind; the rest are only counted
+_VER_GROUPS = ["s", "n", "d", "t", "g", "sg"]
+
+
+@dataclass
+class Extracted:
+    """What DuckDB cut out of one chunk, plus what assemble() needs to finish it alone."""
+
+    lines: pa.Table  # the chunk's lines, for messages about a bad line
+    ver: pa.Table  # ln and the six #VER fields, quotes kept
+    rows: pa.Table  # ln, vline, code, acc, obj, amt, tail{d, t, q}, tail_bad
+    years: list[tuple[int, int, int]]  # (first day, last day, start year), year 0 first
+
+
+@dataclass
+class Context:
+    """Everything assemble() uses; it must not touch the reader's DuckDB connection."""
+
+    source: str
+    dimensions: dict[str, int]
+    cursor: duckdb.DuckDBPyConnection  # a second connection, owned by the output thread
+    warnings: WarningLog
+    write: Callable[[str, pa.Table], None]
+
+
+@dataclass
+class ChunkTotals:
+    vouchers: int
+    rows_counting: int
+    cents: int
+
+
+def _line_text(lines: pa.Table, ln: int) -> str:
+    first = lines.column("ln")[0].as_py()  # a chunk's lines are numbered without gaps
+    return lines.column("line")[int(ln) - first].as_py().rstrip("\r\n")
+
+
+def _fail(lines: pa.Table, ln: int, reason: str) -> None:
+    raise LineError(int(ln), f"{reason}: {_line_text(lines, ln).strip()}")
+
+
+# -- step 1: DuckDB ----------------------------------------------------------------------------
+def extract(p: ChunkParser, lines: pa.Table) -> Extracted:
+    """Cut the fields out of the chunk registered as table `lines` (reader thread)."""
+    ver = p.arrow(
+        f"""SELECT ln, {', '.join(f'v.{g}' for g in _VER_GROUPS)}
+            FROM (SELECT ln, regexp_extract(line, {lit(tokens.VER_RX)}, {_VER_GROUPS}) AS v
+                  FROM lines WHERE code = 4)"""
+    )
+    if pc.any(pc.equal(ver["s"], "")).as_py():
+        ver = _patch_ver(p, lines, ver)
+    rows = p.arrow(_rows_sql(lit(tokens.TRANS_FAST_RX), f"code BETWEEN {TRANS} AND {BTRANS}"))
+    if pc.any(pc.equal(rows["acc"], "")).as_py():
+        rows = _patch_rows(p, lines, rows)
+    years = [
+        (y.start.toordinal() - 719163, y.end.toordinal() - 719163, y.start.year)
+        for y in sorted(p.years, key=lambda y: -y.year_index)  # year 0 wins an overlap
+    ]
+    return Extracted(lines, ver, rows, years)
+
+
+def _rows_sql(head_rx: str, where: str) -> str:
+    tail_rx = lit(tokens.TRANS_TAIL_RX)
+    return f"""
+        SELECT ln, vline, code, h.a AS acc, h.o AS obj, h.m AS amt, tail,
+               -- a tail that does not match leaves every group empty: only then look again
+               tail IS NOT NULL AND tail.d = '' AND tail.t = '' AND tail.q = ''
+                 AND NOT regexp_matches(h.r, {tail_rx}) AS tail_bad
+        FROM (SELECT ln, vline, code, h,
+                     CASE WHEN h.r <> '' THEN regexp_extract(h.r, {tail_rx}, ['d', 't', 'q'])
+                     END AS tail
+              FROM (SELECT ln, vline, code, regexp_extract(line, {head_rx}, ['a', 'o', 'm', 'r'])
+                             AS h
+                    FROM lines WHERE {where}))"""
+
+
+def _patch(fast: pa.Table, slow: pa.Table, bad: pa.Array) -> pa.Table:
+    """fast with the rows flagged in `bad` replaced by slow's rows (same order, same columns)."""
+    index = np.cumsum(bad.to_numpy(zero_copy_only=False)) - 1
+    index = pa.array(np.maximum(index, 0))
+    return pa.table(
+        {
+            name: pc.if_else(bad, pc.take(slow[name], index), fast[name])
+            for name in fast.column_names
+        }
+    )
+
+
+def _again(p: ChunkParser, bad_ln: pa.Array, sql: str) -> pa.Table:
+    """Run `sql` (which reads `odd_lines`) for the lines flagged in bad_ln, in line order."""
+    p.con.register("odd_lines", pa.table({"ln": bad_ln}))
+    try:
+        return p.arrow(f"SELECT * FROM ({sql}) ORDER BY ln")
+    finally:
+        p.con.unregister("odd_lines")
+
+
+def _patch_rows(p: ChunkParser, lines: pa.Table, rows: pa.Table) -> pa.Table:
+    """Rows in a rarer spelling (quoted amount, a + sign, ...) take the general pattern."""
+    bad = pc.equal(col.plain(rows["acc"]), "")
+    slow = _again(p, pc.filter(rows["ln"], bad), _rows_sql(
+        lit(tokens.TRANS_GENERAL_RX), "ln IN (SELECT ln FROM odd_lines)"))
+    missing = pc.filter(slow["ln"], pc.equal(slow["acc"], "")).to_pylist()
+    if missing:
+        raise LineError(missing[0], explain_row(_line_text(lines, missing[0])))
+    slow = slow.set_column(3, "acc", col.unquote(col.plain(slow["acc"])))
+    slow = slow.set_column(5, "amt", col.unquote(col.plain(slow["amt"])))
+    return _patch(rows, slow.select(rows.column_names).cast(rows.schema), bad)
+
+
+def _patch_ver(p: ChunkParser, lines: pa.Table, ver: pa.Table) -> pa.Table:
+    """#VER lines in a rarer spelling (quoted date, extra fields) are split field by field."""
+    bad = pc.equal(col.plain(ver["s"]), "")
+    fields = ", ".join(f"coalesce(f[{i + 2}], '') AS {g}" for i, g in enumerate(_VER_GROUPS))
+    slow = _again(p, pc.filter(ver["ln"], bad), f"""
+        SELECT ln, {fields}
+        FROM (SELECT ln, regexp_extract_all(line, {lit(tokens.FIELD_RX)}) AS f
+              FROM lines WHERE ln IN (SELECT ln FROM odd_lines))""")
+    for name in ("d", "g"):  # dates may be quoted here
+        slow = slow.set_column(slow.column_names.index(name), name, col.unquote(slow[name]))
+    short = pc.filter(slow["ln"], pc.equal(slow["d"], "")).to_pylist()
+    if short:
+        _fail(lines, short[0], "malformed #VER (expected: #VER series number date ...)")
+    return _patch(ver, slow.cast(ver.schema), bad)
+
+
+# -- step 2: numpy and pyarrow -----------------------------------------------------------------
+def assemble(ctx: Context, x: Extracted) -> ChunkTotals:
+    """Type, check and write one chunk's vouchers and rows (output thread)."""
+    v = _headers(x)
+    t = _typed_rows(x)
+    ln = t["ln"]
+    code = t["code"].to_numpy()
+
+    v_ln = v["ln"].to_numpy()
+    vline = t["vline"].to_numpy()
+    vidx = np.searchsorted(v_ln, vline)
+    if len(vidx) and (vidx.max() >= len(v_ln) or np.any(v_ln[vidx] != vline)):
+        raise LineError(int(ln[0].as_py()), "transaction row without its #VER")  # a guard only
+    take_v = pa.array(vidx.astype(np.int64))
+
+    money = col.cents(t["amount"])
+    counts = code == TRANS
+    if np.any(code == RTRANS):
+        counts = counts | _orphan_rtrans(ctx, t, code, money, vline)
+
+    # Voucher sums over the rows that count; a voucher's rows are one contiguous run.
+    n_v = len(v_ln)
+    row_count = np.bincount(vidx, minlength=n_v).astype(np.int32)
+    sums = np.zeros(n_v, dtype=np.int64)
+    nonempty = row_count > 0
+    if len(vidx):
+        run_start = (np.cumsum(row_count) - row_count)[nonempty]
+        sums[nonempty] = np.add.reduceat(np.where(counts, money, 0), run_start)
+
+    rows = {
+        "source_file": col.constant(ctx.source, len(ln)),
+        "source_line": ln,
+        "fiscal_year": pc.take(v["fiscal_year"], take_v),
+        "voucher_series": pc.take(v["series"], take_v),
+        "voucher_number": pc.take(v["number"], take_v),
+        "voucher_date": pc.take(v["date"], take_v),
+        "voucher_text": pc.take(v["text"], take_v),
+        "account": t["account"],
+        **_object_columns(ctx, x, t["obj"], ln),
+        "amount": t["amount"],
+        "quantity": t["quantity"],
+        "transaction_date": t["transaction_date"],
+        "transaction_text": t["transaction_text"],
+        "row_kind": pc.take(_KINDS, pa.array(code)),
+        "counts_in_ledger": pa.array(counts),
+    }
+    ctx.write("transactions", pa.table(rows))
+    ctx.write(
+        "vouchers",
+        pa.table(
+            {
+                "source_file": col.constant(ctx.source, n_v),
+                "source_line": v["ln"],
+                "fiscal_year": v["fiscal_year"],
+                "voucher_series": v["series"],
+                "voucher_number": v["number"],
+                "voucher_date": v["date"],
+                "voucher_text": v["text"],
+                "registration_date": v["registration_date"],
+                "signature": v["signature"],
+                "row_count": pa.array(row_count),
+                "amount_sum": col.money_from_cents(sums),
+                "is_balanced": pa.array(sums == 0),
+            }
+        ),
+    )
+    return ChunkTotals(n_v, int(counts.sum()), int(sums.sum()))
+
+
+def _headers(x: Extracted) -> dict[str, pa.Array]:
+    ver = x.ver
+    ln = col.plain(ver["ln"])
+    date, date_bad = col.yyyymmdd(ver["d"])
+    reg, reg_bad = col.yyyymmdd(ver["g"])
+    bad = col.first_true(date_bad | pc.equal(col.plain(ver["d"]), "").to_numpy(False))
+    if bad is not None:
+        _fail(x.lines, ln[bad].as_py(),
+              f"bad voucher date {ver['d'][bad].as_py()!r} (expected YYYYMMDD)")
+    bad = col.first_true(reg_bad)
+    if bad is not None:
+        _fail(x.lines, ln[bad].as_py(),
+              f"bad registration date {ver['g'][bad].as_py()!r} (expected YYYYMMDD)")
+    return {
+        "ln": ln,
+        "series": col.unquote(col.plain(ver["s"])),
+        "number": col.unquote(col.plain(ver["n"])),
+        "date": date,
+        "text": col.empty_to_null(col.unquote(col.plain(ver["t"]))),
+        "registration_date": reg,
+        "signature": col.empty_to_null(col.unquote(col.plain(ver["sg"]))),
+        "fiscal_year": col.fiscal_year(date, x.years),
+    }
+
+
+def _typed_rows(x: Extracted) -> dict[str, pa.Array]:
+    raw = x.rows
+    ln = col.plain(raw["ln"])
+    bad = col.first_true(raw["tail_bad"])
+    if bad is not None:
+        lnb = ln[bad].as_py()
+        raise LineError(lnb, explain_row(_line_text(x.lines, lnb)))
+    amt = col.plain(raw["amt"])
+    amount, bad = col.to_decimal(amt, MONEY)
+    if amount is None:
+        _fail(x.lines, ln[bad or 0].as_py(), f"bad amount {amt[bad or 0].as_py()!r} "
+              "(expected e.g. -1234.50, at most two decimals)")
+    tail = col.plain(raw["tail"])
+    when_text = pc.struct_field(tail, "d")
+    when, when_bad = col.yyyymmdd(when_text)
+    bad = col.first_true(when_bad)
+    if bad is not None:
+        _fail(x.lines, ln[bad].as_py(),
+              f"bad transaction date {when_text[bad].as_py()!r} (expected YYYYMMDD)")
+    qty_text = col.empty_to_null(pc.struct_field(tail, "q"))
+    quantity, bad = col.to_decimal(qty_text, QUANTITY)
+    if quantity is None:
+        _fail(x.lines, ln[bad or 0].as_py(), f"bad quantity {qty_text[bad or 0].as_py()!r}")
+    return {
+        "ln": ln,
+        "vline": col.plain(raw["vline"]),
+        "code": col.plain(raw["code"]),
+        "account": col.plain(raw["acc"]),
+        "obj": col.plain(raw["obj"]),
+        "amount": amount,
+        "quantity": quantity,
+        "transaction_date": when,
+        "transaction_text": col.empty_to_null(col.unquote(pc.struct_field(tail, "t"))),
+    }
+
+
+def object_list_sql(dimensions: dict[str, int], obj: str = "obj") -> str:
+    """Columns computed per distinct object list: trimmed text, validity, `<name>_code`s."""
+    cols = [f"trim({obj}) AS object_list",
+            f"regexp_matches({obj}, {lit(tokens.OBJECT_LIST_RX)}) AS ok"]
+    for name, number in dimensions.items():
+        rx = lit(tokens.dimension_rx(number))
+        cols.append(
+            f"nullif(replace(regexp_extract({obj}, {rx}, 1), '\\\"', '\"')"
+            f" || regexp_extract({obj}, {rx}, 2), '') AS {name}_code"
+        )
+    return ", ".join(cols)
+
+
+def _object_columns(
+    ctx: Context, x: Extracted, obj: pa.Array, ln: pa.Array
+) -> dict[str, pa.Array]:
+    """The `<name>_code` columns and object_list, computed once per distinct object list:
+    lists repeat a lot, so the per-dimension patterns run on a few rows only."""
+    encoded = pc.dictionary_encode(obj)
+    ctx.cursor.register("distinct_objects", pa.table({"obj": encoded.dictionary}))
+    try:
+        info = ctx.cursor.sql(
+            f"SELECT {object_list_sql(ctx.dimensions)} FROM distinct_objects"
+        ).to_arrow_table()
+    finally:
+        ctx.cursor.unregister("distinct_objects")
+    indices = encoded.indices
+    bad = col.first_true(pc.invert(col.plain(info["ok"])))
+    if bad is not None:
+        where = col.first_true(pc.equal(indices, bad).to_numpy(False)) or 0
+        _fail(x.lines, ln[where].as_py(), "malformed object list: expected pairs of dimension "
+              'number and object code, e.g. {1 "100" 6 "P1"}')
+    out = {f"{name}_code": pc.take(info[f"{name}_code"], indices) for name in ctx.dimensions}
+    trimmed = col.plain(info["object_list"])
+    # Lists rarely carry spaces inside the braces; then the text is already the column.
+    same = pc.all(pc.equal(trimmed, encoded.dictionary)).as_py() is not False
+    out["object_list"] = obj if same else pc.take(trimmed, indices)
+    return out
+
+
+def _orphan_rtrans(
+    ctx: Context, t: dict[str, pa.Array], code: np.ndarray, money: np.ndarray, vline: np.ndarray
+) -> np.ndarray:
+    """#RTRANS rows not followed by their identical #TRANS twin: those count themselves.
+
+    The spec repeats every added row (#RTRANS) as a #TRANS so that old readers see it; if a
+    writer left the twin out, dropping the #RTRANS too would lose the row from the ledger.
+    """
+    r = np.flatnonzero(code == RTRANS)
+    nxt = np.minimum(r + 1, len(code) - 1)
+    same = (r + 1 < len(code)) & (code[nxt] == TRANS) & (vline[nxt] == vline[r])
+    same &= money[nxt] == money[r]
+    ri, ni = pa.array(r), pa.array(nxt)
+    obj = pc.utf8_trim_whitespace(t["obj"])
+    for arr in (t["account"], obj):
+        same &= pc.equal(pc.take(arr, ri), pc.take(arr, ni)).to_numpy(zero_copy_only=False)
+    orphan = np.zeros(len(code), dtype=bool)
+    orphan[r[~same]] = True
+    listed = r[~same][:MAX_LISTED]
+    for line in pc.take(t["ln"], pa.array(listed, pa.int64())).to_pylist():
+        ctx.warnings.add(
+            "rtrans_without_twin",
+            "#RTRANS is not followed by its identical #TRANS; the #RTRANS row counts instead",
+            line,
+        )
+    ctx.warnings.count_more("rtrans_without_twin", int((~same).sum()) - len(listed))
+    return orphan
+
+
+def explain_row(line: str) -> str:
+    """Why a #TRANS line could not be read, in words (only ever called for one line)."""
+    text = line.strip()
+    fields = tokens.split_fields(line)
+    label = fields[0] if fields else "#TRANS"
+    if len(fields) < 2 or fields[1].startswith("{"):
+        return f"{label} without account: {text}"
+    if len(fields) < 3 or not fields[2].startswith("{"):
+        return f"{label} without object list {{...}} after the account: {text}"
+    if len(fields) < 4:
+        return f"{label} without amount: {text}"
+    amount = tokens.unquote(fields[3])
+    try:
+        Decimal(amount)
+    except InvalidOperation:
+        return f"bad amount {amount!r} (expected e.g. -1234.50): {text}"
+    if len(fields) > 4:
+        when = tokens.unquote(fields[4])
+        if when and not (len(when) == 8 and when.isdigit()):
+            return f"bad transaction date {when!r} (expected YYYYMMDD): {text}"
+    if len(fields) > 6:
+        quantity = tokens.unquote(fields[6])
+        try:
+            Decimal(quantity or "0")
+        except InvalidOperation:
+            return f"bad quantity {quantity!r}: {text}"
+    return f"malformed {label} row: {text}"
