@@ -24,6 +24,8 @@ install: $(STAMP)
 # The environment is rebuilt only when the lock file or pyproject.toml changed.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# pip 23 (Python 3.11's own) rejects the lock's extras in hash mode; 24.3 reads it
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==24.3.1
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	rm -f $(VENV)/.installed-*

@@ -17,9 +17,10 @@ from queue import Empty, Queue
 import numpy as np
 import pyarrow as pa
 
-from .encoding import Transcoder
+from .encoding import EncodingError, Transcoder
 
 BLOCK_BYTES = 12 << 20  # ~130 000 #TRANS rows per chunk: big enough to amortise each query
+MAX_LINE_BYTES = 64 << 20  # a "line" this long means the file is not SIE text
 
 
 @dataclass
@@ -49,6 +50,9 @@ def _read_blocks(path: Path, transcode: Transcoder, block_bytes: int) -> Iterato
                 return
             cut = _last_line_end(buf)
             if cut == 0:
+                if len(buf) > MAX_LINE_BYTES:
+                    raise EncodingError(
+                        f"no line end in the first {len(buf) >> 20} MB: not a SIE text file")
                 carry = buf  # one very long line: read on until it ends
                 continue
             carry = buf[cut:]
