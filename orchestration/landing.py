@@ -60,6 +60,8 @@ class Loaded:
     file_key: str
     tables: Mapping[str, pa.Table | Path]
     metadata: dict = field(default_factory=dict)
+    # per table, what to select from the incoming rows instead of "*" (e.g. to drop a column)
+    projections: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,10 +166,11 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
             columns = _first_column(conn, "select column_name from (describe _incoming)")
             provenance = ("" if "source_file" in columns
                           else f", '{_sql_text(item.name)}' as source_file")
+            select = loaded.projections.get(name, "*") + provenance
             if not exists:
                 conn.execute(f"create table landing.{name} as "
-                             f"select *{provenance} from _incoming limit 0")
-            conn.execute(f"insert into landing.{name} by name select *{provenance} from _incoming")
+                             f"select {select} from _incoming limit 0")
+            conn.execute(f"insert into landing.{name} by name select {select} from _incoming")
             if isinstance(data, Path):
                 conn.execute("drop view _incoming")
             else:

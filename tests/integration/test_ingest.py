@@ -164,3 +164,22 @@ def test_a_broken_registry_keeps_the_last_good_one(tmp_path: Path, sample_raw: P
     assert "7101" in outcome[0].reason and "programme.yaml" in outcome[0].reason
     assert warehouse.execute("select initiative_id from landing.registry_initiatives "
                              "order by 1").fetchall() == initiatives
+
+
+def test_employee_dimension_never_reaches_the_warehouse(tmp_path: Path, warehouse) -> None:
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    (folder / "lon.se").write_bytes("\r\n".join([
+        "#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", "#ORGNR 212000-0000",
+        "#RAR 0 20230101 20231231", '#DIM 7 "Anställd"', '#OBJEKT 7 "4711" "Anna Andersson"',
+        '#OBJEKT 1 "7" "Ansvar sju"', '#KONTO 5020 "Lön"', '#KONTO 2820 "Skuld"',
+        '#VER L 1 20230125 "Lön januari"', "{",
+        '   #TRANS 5020 {1 "7" 7 "4711" 22 "7101"} 41500.00',
+        '   #TRANS 2820 {"7" "4711"} -41500.00', "}", ""]).encode("cp437"))
+    assert [o.status for o in _ledger_ingest(warehouse, folder, tmp_path)] == ["loaded"]
+    lists = warehouse.execute("select object_list, responsibility_code, object_code from "
+                              "landing.ledger_transactions order by source_line").fetchall()
+    assert lists == [('1 "7" 22 "7101"', "7", "7101"), ("", None, None)]
+    objects = warehouse.execute("select dimension_no, object_code, name from "
+                                "landing.ledger_objects order by 1").fetchall()
+    assert objects == [(1, "7", "Ansvar sju"), (7, None, None)]

@@ -27,6 +27,23 @@ PARQUET_TABLES = {
 }
 TABLES = [*PARQUET_TABLES.values(), "ledger_files", "ledger_warnings"]
 DEFAULT_DIMENSIONS = {"responsibility": 1, "project": 6, "object": 22}
+# SIE reserves dimension 7 for the employee: its codes and names are personal data and are
+# dropped on the way in (from object lists and from the declared objects)
+EMPLOYEE_DIMENSION = 7
+# pairs are matched left to right, so a code that happens to read "7" is never taken for the
+# dimension; only lists that mention a 7 at all take the slower path
+_PAIRS = r"""regexp_extract_all(object_list, '"?[0-9]+"?\s+(?:"(?:[^"\\]|\\.)*"|[^\s"]+)')"""
+_NOT_EMPLOYEE = """lambda x: ltrim(x, '"')[1:2] not in ('7 ', '7"', '7' || chr(9))"""
+WITHOUT_EMPLOYEE = {
+    table: f"""* replace (case when regexp_matches(object_list, '(^|[\s"])7[\s"]') then
+        array_to_string(list_filter({_PAIRS}, {_NOT_EMPLOYEE}), ' ') else object_list end
+        as object_list)"""
+    for table in ("ledger_transactions", "ledger_balances", "ledger_budgets")
+}
+WITHOUT_EMPLOYEE["ledger_objects"] = (
+    f"* replace (case when dimension_no = {EMPLOYEE_DIMENSION} then null else object_code end "
+    f"as object_code, case when dimension_no = {EMPLOYEE_DIMENSION} then null else name end "
+    "as name)")
 
 
 def registry_dimensions(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -72,6 +89,7 @@ def _reader(workdir: Path, dimensions: dict[str, int]):
             file_key=f"{info.get('org_no') or item.name}:{fiscal_key}",
             tables=tables,
             metadata={"transactions": info["transactions"], "vouchers": info["vouchers"]},
+            projections=WITHOUT_EMPLOYEE,
         )
 
     return read
