@@ -265,3 +265,22 @@ def test_a_second_run_changes_nothing(nightly, pipeline_env: dict) -> None:
     again = run_nightly()
     assert again.success
     assert snapshot() == before
+
+
+def test_dbt_docs_generate_works(nightly, pipeline_env: dict, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    env = {**os.environ,
+           "UPPFOLJNING_DUCKDB_PATH": str(pipeline_env["warehouse"] / "governance.duckdb")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--project-dir",
+         str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
+         str(tmp_path), "--quiet"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    catalog = json.loads((tmp_path / "catalog.json").read_text("utf-8"))
+    assert "model.uppfoljning.rpt_funding_by_source" in catalog["nodes"]
+    assert (tmp_path / "index.html").exists()
