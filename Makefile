@@ -38,9 +38,11 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml $(STAMP)
 	mkdir -p $(DAGSTER_HOME)
 	cp orchestration/dagster.yaml $@
+	# create the instance's storage once, before two processes race to create it
+	$(BIN)/dagster instance migrate > /dev/null
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests

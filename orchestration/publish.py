@@ -74,12 +74,14 @@ def publish(settings: Settings, run_id: str = "") -> Published:
     parquet_dir, csv_dir = out / "parquet", out / "csv"
     for d in (out, parquet_dir, csv_dir):
         d.mkdir(parents=True, exist_ok=True)
-    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     staging = out / f".governance-{version}-{os.getpid()}.duckdb"
     staging.unlink(missing_ok=True)
     tables: dict[str, int] = {}
     # the new copy is its own file; the working file is only read
-    with duckdb.connect(str(staging)) as conn:
+    # storage v1.0: BI drivers built on DuckDB 1.x (ODBC, Metabase, Superset) can open it
+    with duckdb.connect(str(staging),
+                        config={"storage_compatibility_version": "v1.0.0"}) as conn:
         conn.execute(f"attach '{settings.duckdb_path}' as src (read_only)")
         conn.execute(f"create schema {MART_SCHEMA}")
         for table in mart_tables(conn, catalog="src"):

@@ -56,4 +56,6 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     args = ["build", "--vars", json.dumps(dbt_vars)]
     if partial_parse.exists():
         args += ["--partial-parse-file-path", str(partial_parse)]
-    yield from dbt.cli(args, context=context).stream()
+    # one target folder, replaced every night, instead of a new one per run in the checkout
+    target = settings.warehouse_dir / ".dbt_target"
+    yield from dbt.cli(args, context=context, target_path=target).stream()
