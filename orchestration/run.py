@@ -48,8 +48,10 @@ def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = 
     ensure_dagster_home()
     settings = settings or get_settings()
     job = defs().resolve_job_def("nightly")
+    # the console shows warnings and errors; every event is still in the run's log in Dagster
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False,
-                                    tags=tags or {"trigger": "uppfoljning run"})
+                                    run_config=quiet, tags=tags or {"trigger": "uppfoljning run"})
     materialized = sorted(e.asset_key.to_user_string()
                           for e in result.get_asset_materialization_events())
     passed, failed = [], []
