@@ -3,7 +3,6 @@
 
 import json
 import os
-import shutil
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -45,17 +44,9 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # the dbt profile reads the same DuckDB file as the source assets write
     os.environ["UPPFOLJNING_DUCKDB_PATH"] = str(settings.duckdb_path)
     dbt_vars = {"as_of_date": settings.as_of_date.isoformat()}
-    # dagster-dbt gives every invocation a fresh target folder, which would make dbt parse the
-    # whole project every time (5-30 s); a partial-parse file kept beside the warehouse
-    # lets the next night's build reuse it
-    partial_parse = settings.warehouse_dir / ".dbt_partial_parse.msgpack"
-    prepared = dbt_project.project_dir / "target" / "partial_parse.msgpack"
-    if not partial_parse.exists() and prepared.exists():  # dbt requires the file to exist
-        settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy(prepared, partial_parse)
     args = ["build", "--vars", json.dumps(dbt_vars)]
-    if partial_parse.exists():
-        args += ["--partial-parse-file-path", str(partial_parse)]
-    # one target folder, replaced every night, instead of a new one per run in the checkout
+    # dagster-dbt would give every run a fresh target folder in the checkout, so dbt would
+    # parse the whole project every night; one folder beside the warehouse keeps dbt's
+    # partial-parse state from one night to the next
     target = settings.warehouse_dir / ".dbt_target"
     yield from dbt.cli(args, context=context, target_path=target).stream()
