@@ -13,11 +13,9 @@ import pytest
 from orchestration import landing
 from orchestration.defs.ledger.assets import TABLES as LEDGER_TABLES
 from orchestration.defs.ledger.assets import _reader as ledger_reader
-from orchestration.defs.registry.assets import _table_names as registry_tables
-from orchestration.defs.registry.assets import registry_delivery
+from orchestration.defs.registry.assets import TABLES as REGISTRY_TABLES
+from orchestration.defs.registry.assets import registry_delivery, registry_reader
 from orchestration.readers.payroll import read_payroll
-from orchestration.readers.registry import load_registry
-from orchestration.readers.registry import registry_tables as build_registry_tables
 
 DIMENSIONS = {"responsibility": 1, "project": 6, "activity": 21, "object": 22}
 KEY = b"test-key"
@@ -144,15 +142,9 @@ def test_a_broken_registry_keeps_the_last_good_one(tmp_path: Path, sample_raw: P
     folder = tmp_path / "registry"
     shutil.copytree(sample_raw / "registry", folder)
 
-    def read(item: landing.Delivery) -> landing.Loaded:
-        tables = build_registry_tables(load_registry(folder))
-        return landing.Loaded("registry", {n: t.rename_columns(
-            ["registry_file" if c == "source_file" else c for c in t.column_names])
-            for n, t in tables.items()})
-
     def run() -> list[landing.Outcome]:
-        return landing.ingest(warehouse, "registry", registry_delivery(folder), read,
-                              registry_tables(), tmp_path / "q")
+        return landing.ingest(warehouse, "registry", registry_delivery(folder),
+                              registry_reader(folder, []), REGISTRY_TABLES, tmp_path / "q")
 
     assert [o.status for o in run()] == ["loaded"]
     initiatives = warehouse.execute(

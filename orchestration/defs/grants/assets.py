@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration import landing
 from orchestration.defs import keys
+from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.grants import read_grant_decisions, read_grant_reports
@@ -28,14 +29,6 @@ def read(item: landing.Delivery) -> landing.Loaded:
     description="Statsbidrag: beslut (decisions.csv) och återrapporteringar (reports.csv).",
 )
 def grants(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    settings = warehouse.settings()
-    with warehouse.connect() as conn:
-        outcomes = landing.ingest(
-            conn, "grants", landing.deliveries(settings.source_dir("grants"), [".csv"]),
-            read, TABLES, settings.quarantine_dir,
-        )
-        counts = {t: landing.count_rows(conn, t) for t in TABLES}
-    for o in outcomes:
-        if o.status == "quarantined":
-            context.log.warning(f"Karantän: {o.reason}")
-    return dg.MaterializeResult(metadata={**landing.summarise(outcomes), **counts})
+    folder = warehouse.settings().source_dir("grants")
+    return load_source(context, warehouse, "grants", landing.deliveries(folder, [".csv"]),
+                       read, TABLES)

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from orchestration import landing
 from orchestration.defs import keys
+from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.sie import read_sie
 
@@ -106,31 +107,26 @@ def _reader(workdir: Path, dimensions: dict[str, int]):
 def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings()
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    with warehouse.connect() as conn, tempfile.TemporaryDirectory(
-        dir=settings.warehouse_dir, prefix=".sie-"
-    ) as tmp:
+    with warehouse.connect() as conn:
         dimensions = registry_dimensions(conn)
-        outcomes = landing.ingest(
-            conn, "ledger",
+    with tempfile.TemporaryDirectory(dir=settings.warehouse_dir, prefix=".sie-") as tmp:
+        return load_source(
+            context, warehouse, "ledger",
             landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES),
-            _reader(Path(tmp), dimensions), TABLES, settings.quarantine_dir,
+            _reader(Path(tmp), dimensions), TABLES,
+            # the files are read again when the registry names other dimensions
             salt=json.dumps(dimensions, sort_keys=True),
+            describe=lambda conn: {**_totals(conn), "dimensions": json.dumps(dimensions)},
         )
-        for o in outcomes:
-            if o.status == "quarantined":
-                context.log.warning(f"Karantän: {o.reason}")
-        totals = conn.execute("""
-            select count(*), count(distinct source_file || voucher_series || voucher_number),
-                   coalesce(sum(amount), 0)::varchar
-            from landing.ledger_transactions where counts_in_ledger
-        """).fetchall()[0] if landing.has_table(conn, "ledger_transactions") else (0, 0, "0")
-        warnings = landing.count_rows(conn, "ledger_warnings")
-    return dg.MaterializeResult(metadata={
-        **landing.summarise(outcomes),
-        "transactions": dg.MetadataValue.int(int(totals[0])),
-        "vouchers": dg.MetadataValue.int(int(totals[1])),
-        "total_amount_sek": totals[2],
-        "warnings": dg.MetadataValue.int(int(warnings)),
-        "dimensions": json.dumps(dimensions),
-    })
 
+
+def _totals(conn: duckdb.DuckDBPyConnection) -> dict:
+    if not landing.has_table(conn, "ledger_transactions"):
+        return {}
+    rows, vouchers, amount = conn.execute("""
+        select count(*), count(distinct source_file || voucher_series || voucher_number),
+               coalesce(sum(amount), 0)::varchar
+        from landing.ledger_transactions where counts_in_ledger""").fetchall()[0]
+    return {"transactions": dg.MetadataValue.int(int(rows)),
+            "vouchers": dg.MetadataValue.int(int(vouchers)), "total_amount_sek": amount,
+            "warnings": dg.MetadataValue.int(landing.count_rows(conn, "ledger_warnings"))}

@@ -2,9 +2,11 @@
 
 
 import dagster as dg
+import duckdb
 
 from orchestration import landing
 from orchestration.defs import keys
+from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.payroll import payroll_period_from_name, read_payroll
@@ -31,19 +33,15 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         table = read_payroll(item.paths[0], key)
         return landing.Loaded(file_key=period, tables={"payroll_monthly": table})
 
-    with warehouse.connect() as conn:
-        outcomes = landing.ingest(
-            conn, "payroll", landing.deliveries(settings.source_dir("payroll"), [".csv"]),
-            read, TABLES, settings.quarantine_dir,
-        )
-        months, amount = conn.execute(
-            "select count(distinct period), coalesce(sum(amount), 0)::varchar "
-            "from landing.payroll_monthly"
-        ).fetchall()[0] if landing.has_table(conn, "payroll_monthly") else (0, "0")
-    for o in outcomes:
-        if o.status == "quarantined":
-            context.log.warning(f"Karantän: {o.reason}")
-    return dg.MaterializeResult(metadata={
-        **landing.summarise(outcomes), "months": dg.MetadataValue.int(int(months)),
-        "total_amount_sek": amount,
-    })
+    return load_source(context, warehouse, "payroll",
+                       landing.deliveries(settings.source_dir("payroll"), [".csv"]), read,
+                       TABLES, describe=_totals)
+
+
+def _totals(conn: duckdb.DuckDBPyConnection) -> dict:
+    if not landing.has_table(conn, "payroll_monthly"):
+        return {}
+    months, amount = conn.execute(
+        "select count(distinct period), coalesce(sum(amount), 0)::varchar "
+        "from landing.payroll_monthly").fetchall()[0]
+    return {"months": dg.MetadataValue.int(int(months)), "total_amount_sek": amount}

@@ -5,6 +5,7 @@ import dagster as dg
 
 from orchestration import landing
 from orchestration.defs import keys
+from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.reports import read_delivered_reports
 
@@ -22,15 +23,6 @@ def read(item: landing.Delivery) -> landing.Loaded:
     description="Levererade uppföljningsrapporter till politiska organ (delivered.csv).",
 )
 def reports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    settings = warehouse.settings()
-    with warehouse.connect() as conn:
-        outcomes = landing.ingest(
-            conn, "reports", landing.deliveries(settings.source_dir("reports"), [".csv"]),
-            read, TABLES, settings.quarantine_dir,
-        )
-        delivered = landing.count_rows(conn, "reports_delivered")
-    for o in outcomes:
-        if o.status == "quarantined":
-            context.log.warning(f"Karantän: {o.reason}")
-    return dg.MaterializeResult(metadata={**landing.summarise(outcomes),
-                                          "reports_delivered": delivered})
+    folder = warehouse.settings().source_dir("reports")
+    return load_source(context, warehouse, "reports", landing.deliveries(folder, [".csv"]),
+                       read, TABLES)

@@ -6,6 +6,7 @@ import dagster as dg
 
 from orchestration import landing
 from orchestration.defs import keys
+from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.jsonstat import jsonstat_observations
@@ -34,14 +35,6 @@ def read(item: landing.Delivery) -> landing.Loaded:
     description="Statistik från SCB och Kolada som ligger i raw/survey/ (läses offline).",
 )
 def survey(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    settings = warehouse.settings()
-    with warehouse.connect() as conn:
-        outcomes = landing.ingest(
-            conn, "survey", landing.deliveries(settings.source_dir("survey"), [".json"]),
-            read, TABLES, settings.quarantine_dir,
-        )
-        counts = {t: landing.count_rows(conn, t) for t in TABLES}
-    for o in outcomes:
-        if o.status == "quarantined":
-            context.log.warning(f"Karantän: {o.reason}")
-    return dg.MaterializeResult(metadata={**landing.summarise(outcomes), **counts})
+    folder = warehouse.settings().source_dir("survey")
+    return load_source(context, warehouse, "survey", landing.deliveries(folder, [".json"]),
+                       read, TABLES)

@@ -1,0 +1,35 @@
+"""What every source asset does: load its deliveries through orchestration/landing.py, log
+what was set aside, and describe the result as Dagster metadata."""
+
+from collections.abc import Callable, Iterable
+
+import dagster as dg
+import duckdb
+
+from orchestration import landing
+from orchestration.defs.resources import Warehouse
+
+
+def load_source(
+    context: dg.AssetExecutionContext,
+    warehouse: Warehouse,
+    source: str,
+    deliveries: Iterable[landing.Delivery],
+    read: Callable[[landing.Delivery], landing.Loaded],
+    tables: list[str],
+    salt: str = "",
+    describe: Callable[[duckdb.DuckDBPyConnection], dict] | None = None,
+) -> dg.MaterializeResult:
+    """`describe` adds the source's own figures (totals, months) to the metadata."""
+    settings = warehouse.settings()
+    with warehouse.connect() as conn:
+        outcomes = landing.ingest(conn, source, deliveries, read, tables,
+                                  settings.quarantine_dir, salt=salt)
+        counts = {f"rows_{t}": dg.MetadataValue.int(landing.count_rows(conn, t))
+                  for t in tables}
+        if describe is not None:
+            counts.update(describe(conn))
+    for o in outcomes:
+        if o.status == "quarantined":
+            context.log.warning(f"Karantän: {o.reason}")
+    return dg.MaterializeResult(metadata={**landing.summarise(outcomes), **counts})
