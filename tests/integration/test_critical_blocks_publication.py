@@ -38,6 +38,7 @@ def test_unbalanced_voucher_blocks_publication_but_not_the_rest(
 
     first = run_nightly()
     assert first.success and "published/mart" in first.materialized
+    lines_before = _programme_lines(warehouse)
     published = warehouse / "published"
     version = json.loads((published / "VERSION.json").read_text())["version"]
     copy_sha = _sha(published / "governance.duckdb")
@@ -60,3 +61,12 @@ def test_unbalanced_voucher_blocks_publication_but_not_the_rest(
             "select severity, subject from marts.fct_findings "
             "where check_name = 'ledger_voucher_balance' and is_open").fetchall()
     assert finding == [("critical", "eskilstuna_2023.se A 99999")]
+    # the incremental programme lines took in the replaced file, and only its new line
+    rows, total = _programme_lines(warehouse)
+    assert (rows, total) == (lines_before[0] + 1, lines_before[1] + 12771)
+
+
+def _programme_lines(warehouse: Path) -> tuple[int, float]:
+    with duckdb.connect(str(warehouse / "governance.duckdb"), read_only=True) as conn:
+        return conn.execute("select count(*), sum(amount_sek) from "
+                            "intermediate.int_ledger__programme_lines").fetchall()[0]

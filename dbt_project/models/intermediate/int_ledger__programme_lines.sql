@@ -1,6 +1,34 @@
 -- The programme's ledger lines, picked from the whole municipality's ledger by the registry's
 -- codes, each classified and given its committee (from the responsibility code) and initiative.
-with settings as (
+-- Incremental per ledger file: a night reads only the files loaded since the last build, and
+-- everything again when the registry or the grant decisions changed (they decide what is
+-- picked and how it is classified). Lines of files that were replaced are removed first.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='source_file',
+    pre_hook=[
+        "{% if is_incremental() %}delete from {{ this }} where source_file not in
+         (select file_name from {{ source('ledger', 'files') }}
+          where source = 'ledger' and status = 'loaded'){% endif %}"
+    ]
+) }}
+
+with ledger_files as (
+    select file_name as source_file, seen_at as loaded_at
+    from {{ source('ledger', 'files') }}
+    where source = 'ledger' and status = 'loaded'
+    {% if is_incremental() %}
+        and (
+            seen_at > (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }})
+            or (select max(seen_at) from {{ source('ledger', 'files') }}
+                where source in ('registry', 'grants') and status = 'loaded')
+                > (select coalesce(max(loaded_at), timestamp '1900-01-01') from {{ this }})
+        )
+    {% endif %}
+),
+
+settings as (
     select * from {{ ref('stg_registry__ledger_settings') }}
 ),
 
@@ -24,8 +52,9 @@ mandate_projects as (
 ),
 
 lines as (
-    select *
-    from {{ ref('stg_ledger__transactions') }}
+    select t.*, f.loaded_at
+    from {{ ref('stg_ledger__transactions') }} as t
+    inner join ledger_files as f using (source_file)
     where object_code in (select object_code from cost_codes)
         or object_code in (select object_code from income_codes)
         or project_code in (select mandate_project_code from mandate_projects)
@@ -81,7 +110,8 @@ select
     end as line_kind,
     l.voucher_series = s.payroll_series as is_payroll,
     l.amount_sek,
-    l.transaction_text
+    l.transaction_text,
+    l.loaded_at
 from lines as l
 cross join settings as s
 left join committee_match as cm
