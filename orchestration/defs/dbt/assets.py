@@ -36,15 +36,21 @@ translator = Translator(settings=DagsterDbtTranslatorSettings(
     enable_asset_checks=True, enable_duplicate_source_asset_keys=True))
 
 
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False  # rebuild the incremental models from the landing tables
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
             dagster_dbt_translator=translator)
 def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
-                    warehouse: Warehouse) -> Iterator[Any]:
+                    warehouse: Warehouse, config: DbtBuildConfig) -> Iterator[Any]:
     settings = warehouse.settings()
     # the dbt profile reads the same DuckDB file as the source assets write
     os.environ["UPPFOLJNING_DUCKDB_PATH"] = str(settings.duckdb_path)
     dbt_vars = {"as_of_date": settings.as_of_date.isoformat()}
     args = ["build", "--vars", json.dumps(dbt_vars)]
+    if config.full_refresh:
+        args.append("--full-refresh")
     # dagster-dbt would give every run a fresh target folder in the checkout, so dbt would
     # parse the whole project every night; one folder beside the warehouse keeps dbt's
     # partial-parse state from one night to the next
