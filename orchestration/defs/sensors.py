@@ -23,7 +23,9 @@ import dagster as dg
 
 from orchestration.defs import keys
 from orchestration.defs.jobs import nightly_job, nightly_selection
+from orchestration.defs.payroll.assets import PAYROLL_MONTHS
 from orchestration.defs.schedules import RETRY_TAGS
+from orchestration.readers.payroll import payroll_period_from_name
 from orchestration.settings import get_settings
 
 SOURCE_KEYS: dict[str, dg.AssetKey] = {
@@ -171,16 +173,26 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
                          "version ännu, så hela nattjobbet körs.")
     selected = selection.resolve(context.repository_def.asset_graph)
     shown = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+    month = single_payroll_month(names) if sources == ["payroll"] else None
     return dg.SensorResult(
         # one run for every source that changed in this tick: dbt then builds once, not per source
         run_requests=[dg.RunRequest(
             run_key=run_key_for(changed),
+            # one month of payroll runs as that month's partition, so it loads that file only
+            partition_key=month,
             asset_selection=sorted(selected, key=lambda k: k.to_user_string()),
             tags={**RETRY_TAGS, "uppfoljning/trigger": "sensor",
                   "uppfoljning/sources": ",".join(sources), "uppfoljning/files": shown},
         )],
+        dynamic_partitions_requests=[PAYROLL_MONTHS.build_add_request([month])] if month else [],
         cursor=cursor,
     )
+
+
+def single_payroll_month(names: list[str]) -> str | None:
+    """The month when every changed file is payroll for one and the same month."""
+    months = {payroll_period_from_name(n.split("/", 1)[1]) for n in names}
+    return months.pop() if len(months) == 1 and None not in months else None
 
 
 @dg.definitions

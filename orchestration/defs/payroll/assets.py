@@ -13,10 +13,15 @@ from orchestration.readers.payroll import payroll_period_from_name, read_payroll
 from orchestration.settings import payroll_hash_key
 
 TABLES = ["payroll_monthly"]
+# Payroll is partitioned by month: the raw/ sensor runs a new month's partition alone, and a
+# month can be reloaded or backfilled by its key. A run without a key (the nightly job)
+# loads every new or changed file; the months found become partitions as they load.
+PAYROLL_MONTHS = dg.DynamicPartitionsDefinition(name="payroll_months")
 
 
 @dg.asset(
     key=keys.PAYROLL,
+    partitions_def=PAYROLL_MONTHS,
     group_name="payroll",
     kinds={"python", "duckdb"},
     description="Lönefiler (en CSV per månad) i raw/payroll/: personnummer och namn tas bort "
@@ -33,9 +38,16 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         table = read_payroll(item.paths[0], key)
         return landing.Loaded(file_key=period, tables={"payroll_monthly": table})
 
-    return load_source(context, warehouse, "payroll",
-                       landing.deliveries(settings.source_dir("payroll"), [".csv"]), read,
-                       TABLES, describe=_totals)
+    deliveries = landing.deliveries(settings.source_dir("payroll"), [".csv"])
+    if context.has_partition_key:
+        deliveries = [d for d in deliveries
+                      if payroll_period_from_name(d.name) == context.partition_key]
+    months = sorted({m for d in deliveries if (m := payroll_period_from_name(d.name))})
+    known = set(context.instance.get_dynamic_partitions(PAYROLL_MONTHS.name))
+    if new := [m for m in months if m not in known]:
+        context.instance.add_dynamic_partitions(PAYROLL_MONTHS.name, new)
+    return load_source(context, warehouse, "payroll", deliveries, read, TABLES,
+                       describe=_totals)
 
 
 def _totals(conn: duckdb.DuckDBPyConnection) -> dict:

@@ -31,7 +31,11 @@ def raw_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def tick(defs: dg.Definitions, cursor: str | None) -> dg.SensorExecutionData:
     sensor = defs.resolve_sensor_def("raw_files_sensor")
-    return sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor, definitions=defs))
+    # an instance, as the daemon gives: payroll's dynamic month partitions live there
+    with dg.instance_for_test() as instance:
+        return sensor.evaluate_tick(dg.build_sensor_context(
+            cursor=cursor, definitions=defs, instance=instance,
+            instance_ref=instance.get_ref()))
 
 
 def drop(source: Path, target: Path) -> Path:
@@ -65,6 +69,8 @@ def test_drops_start_runs_of_their_source_and_downstream_only(
             "published/mart"} <= names
     assert "landing/ledger" not in names and "landing/registry" not in names
     assert request.tags["uppfoljning/sources"] == "payroll"
+    assert request.partition_key == "2023-05"  # that month's partition only
+    assert [r.partition_keys for r in result.dynamic_partitions_requests] == [["2023-05"]]
     assert request.tags["dagster/max_retries"] == "2"
     # the request is a launchable subset of the nightly job, with the checks of its assets
     subset = ops_defs.resolve_job_def("nightly").get_subset(
