@@ -69,8 +69,9 @@ def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = 
         with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
             from orchestration.publish import mart_tables
 
-            report.mart_rows = {t: conn.execute(f"select count(*) from marts.{t}").fetchone()[0]
-                                for t in mart_tables(conn)}
+            report.mart_rows = {
+                t: conn.execute(f"select count(*) from marts.{t}").fetchall()[0][0]
+                for t in mart_tables(conn)}
             if "fct_findings" in report.mart_rows:
                 report.findings = conn.execute(
                     "select severity, check_name, subject, period, amount_sek from "
