@@ -29,7 +29,8 @@ create table if not exists landing.files (
     status varchar not null,          -- loaded | quarantined | superseded
     row_count bigint,
     reason varchar,
-    seen_at timestamp not null
+    seen_at timestamp not null,
+    file_stamp varchar                -- size, modification time and reader settings
 )
 """
 
@@ -40,6 +41,14 @@ class Delivery:
 
     name: str  # relative to raw/<source>/
     paths: tuple[Path, ...]
+
+    def stamp(self, salt: str = "") -> str:
+        """Size and modification time (and the reader's settings): cheap to read, so an
+        unchanged file need not be hashed again every night."""
+        stats = [p.stat() for p in self.paths]
+        settings = hashlib.sha256(salt.encode("utf-8")).hexdigest()[:12]
+        return (f"{sum(s.st_size for s in stats)}:{max(s.st_mtime_ns for s in stats)}:"
+                f"{len(stats)}:{settings}")
 
     def sha256(self, salt: str = "") -> str:
         digest = hashlib.sha256(salt.encode("utf-8"))
@@ -79,6 +88,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(str(path))
     conn.execute("create schema if not exists landing")
     conn.execute(FILES_DDL)
+    conn.execute("alter table landing.files add column if not exists file_stamp varchar")
     return conn
 
 
@@ -111,6 +121,12 @@ def ingest(
     table_names = list(tables)
     outcomes = []
     for item in items:
+        stamp = item.stamp(salt)
+        if _first_column(conn, "select status from landing.files where source = ? and "
+                         "file_name = ? and file_stamp = ? limit 1",
+                         [source, item.name, stamp]):
+            outcomes.append(Outcome(item.name, "unchanged", reason="same size and time"))
+            continue
         sha = item.sha256(salt)
         seen = _first_column(
             # a superseded file stays superseded: reloading it would undo its correction
@@ -124,19 +140,20 @@ def ingest(
         try:
             loaded = read(item)
         except SourceFileError as exc:
-            outcomes.append(_quarantine(conn, source, item, sha, str(exc), quarantine_dir))
+            outcomes.append(_quarantine(conn, source, item, sha, stamp, str(exc),
+                                        quarantine_dir))
             continue
         except Exception as exc:  # a reader bug must not stop the other files either
             log.error("unexpected error reading %s/%s\n%s", source, item.name,
                       traceback.format_exc())
             reason = f"{item.name}: unexpected error: {type(exc).__name__}: {exc}"
-            outcomes.append(_quarantine(conn, source, item, sha, reason, quarantine_dir))
+            outcomes.append(_quarantine(conn, source, item, sha, stamp, reason, quarantine_dir))
             continue
-        outcomes.append(_load(conn, source, item, sha, loaded, table_names))
+        outcomes.append(_load(conn, source, item, sha, stamp, loaded, table_names))
     return outcomes
 
 
-def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
+def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str, stamp: str,
           loaded: Loaded, table_names: list[str]) -> Outcome:
     unknown = set(loaded.tables) - set(table_names)
     if unknown:
@@ -185,8 +202,10 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
                 [source, predecessors],
             )
         conn.execute(
-            "insert into landing.files values (?, ?, ?, ?, 'loaded', ?, null, ?)",
-            [source, item.name, sha, loaded.file_key, rows, now],
+            "insert into landing.files (source, file_name, file_sha256, file_key, status, "
+            "row_count, reason, seen_at, file_stamp) "
+            "values (?, ?, ?, ?, 'loaded', ?, null, ?, ?)",
+            [source, item.name, sha, loaded.file_key, rows, now, stamp],
         )
         conn.execute("commit")
     except Exception:
@@ -197,7 +216,7 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
 
 
 def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
-                reason: str, quarantine_dir: Path) -> Outcome:
+                stamp: str, reason: str, quarantine_dir: Path) -> Outcome:
     """Set the delivery aside with its reason; the rows of earlier good files stay."""
     log.warning("quarantined %s/%s: %s", source, item.name, reason)
     target = quarantine_dir / source
@@ -207,8 +226,9 @@ def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sh
     stem = item.name.replace("/", "__")
     (target / f"{stem}.reason.txt").write_text(reason + "\n", encoding="utf-8")
     conn.execute(
-        "insert into landing.files values (?, ?, ?, null, 'quarantined', 0, ?, ?)",
-        [source, item.name, sha, reason, datetime.now(UTC).replace(tzinfo=None)],
+        "insert into landing.files (source, file_name, file_sha256, file_key, status, "
+        "row_count, reason, seen_at, file_stamp) values (?, ?, ?, null, 'quarantined', 0, ?, ?, ?)",
+        [source, item.name, sha, reason, datetime.now(UTC).replace(tzinfo=None), stamp],
     )
     return Outcome(item.name, "quarantined", reason=reason)
 
