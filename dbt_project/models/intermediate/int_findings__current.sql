@@ -26,13 +26,20 @@ from {{ ref('stg_ledger__vouchers') }} where fiscal_year is null
 
 union all
 select 'ledger_duplicate_vouchers', 'critical',
-    voucher_series || ' ' || voucher_number, cast(fiscal_year as varchar),
-    'Verifikationen finns i flera filer: ' || string_agg(source_file, ', '),
+    v.voucher_series || ' ' || v.voucher_number, cast(v.fiscal_year as varchar),
+    'Verifikationen finns i flera filer: ' || string_agg(v.source_file, ', '),
     cast(null as decimal(18, 2))
-from {{ ref('stg_ledger__vouchers') }}
-where coalesce(voucher_number, '') <> ''
-group by fiscal_year, voucher_series, voucher_number
-having count(distinct source_file) > 1
+from {{ ref('stg_ledger__vouchers') }} as v
+-- a file never holds a voucher twice (the reader rejects it), so a repeated key is a voucher
+-- delivered in two files; find the few keys first, then name their files
+inner join (
+    select fiscal_year, voucher_series, voucher_number
+    from {{ ref('stg_ledger__vouchers') }}
+    where coalesce(voucher_number, '') <> ''
+    group by all
+    having count(*) > 1
+) as d using (fiscal_year, voucher_series, voucher_number)
+group by v.fiscal_year, v.voucher_series, v.voucher_number
 
 union all
 select 'payroll_vs_ledger', 'warning', object_code || '/' || account, period,
