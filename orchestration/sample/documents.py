@@ -195,12 +195,12 @@ def write_survey(folder: Path) -> None:
 
 def manifest(scale: str, seed: int, counts: dict[str, int]) -> dict[str, Any]:
     """What the sample must reproduce (domain.md's figures) and the problems planted in it."""
-    from orchestration.sample.generate import (
+    from orchestration.sample.plan import (
+        CENTRES,
         COMPENSATION_SHORTFALL,
         PAYROLL_ONLY_ROW,
         UNKNOWN_CODE_LINES,
     )
-    from orchestration.sample.plan import CENTRES
 
     problems: list[dict[str, Any]] = [
         {"kind": "missing_report", "body": b, "initiative": i, "report_kind": k, "period": p}

@@ -16,9 +16,24 @@ from pathlib import Path
 from orchestration.sample import documents
 from orchestration.sample.formats import NBSP, swedish_amount
 from orchestration.sample.people import fake_name, fake_personnummer
-from orchestration.sample.plan import AS_OF_DATE, CENTRES, CostCentre, monthly_targets, months
+from orchestration.sample.plan import (
+    AS_OF_DATE,
+    CENTRES,
+    COMPENSATION_SHORTFALL,
+    PAYROLL_ONLY_ROW,
+    UNKNOWN_CODE_LINES,
+    CostCentre,
+    monthly_targets,
+    months,
+)
 from orchestration.sample.plan import staff_in_month as programme_staff_in_month
-from orchestration.sample.registry import MUNICIPALITY
+from orchestration.sample.registry import (
+    ALLOCATIONS,
+    COMMITTEES,
+    INITIATIVES,
+    MANDATE_PROJECTS,
+    MUNICIPALITY,
+)
 from orchestration.sample.sie_writer import OPENING_BALANCES, SieYearWriter
 
 ORG = (MUNICIPALITY["name"], "212000-0340")
@@ -56,13 +71,6 @@ STAFF_TITLES = {
     "tus_gyn": ["Kurator"],
     "jc": ["Arbetsmarknadskonsulent", "Jobbcoach"],
 }
-# The audit's problems, planted where the manifest says (docs/sample-data.md).
-UNKNOWN_CODE_LINES = [  # (year, month, responsibility, activity, object code, öre)
-    (2022, 3, "4120", "569", "7110", 23_400_00),
-    (2023, 2, "3020", "350", "7190", 12_000_00),
-]
-PAYROLL_ONLY_ROW = (2022, 11, "tu_sn", 8_500_00)  # retroactive pay never posted to the ledger
-COMPENSATION_SHORTFALL = (2022, 10, "tu_kfn", 45_000_00)
 
 
 @dataclass(frozen=True)
@@ -349,8 +357,6 @@ def _internal_compensation(writer: SieYearWriter, targets: dict, year: int, mont
 
 def _budget_2023(writer: SieYearWriter) -> None:
     """The 2023 budget per month on the programme's codes (#PBUDGET), from the allocations."""
-    from orchestration.sample.registry import ALLOCATIONS
-
     per_initiative: dict[str, int] = defaultdict(int)
     for a in ALLOCATIONS:
         if a["year"] == 2023:
@@ -367,8 +373,6 @@ def _budget_2023(writer: SieYearWriter) -> None:
 
 
 def _declared_objects() -> dict[int, dict[str, str]]:
-    from orchestration.sample.registry import COMMITTEES, INITIATIVES, MANDATE_PROJECTS
-
     committee_names = {c["id"]: c["name"] for c in COMMITTEES}
     responsibilities = {r: f"{ORDINARY_UNITS[r][1][0]}" for r in ORDINARY_UNITS}
     for c in CENTRES.values():

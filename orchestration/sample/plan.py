@@ -123,3 +123,12 @@ def staff_in_month(centre: CostCentre, year: int, month: int) -> int:
     if centre.initiative == "trygg_saker_skola" and (year, month) < (2022, 3):
         return 0
     return centre.staff
+
+
+# The audit's problems, planted where the manifest says (docs/sample-data.md).
+UNKNOWN_CODE_LINES = [  # (year, month, responsibility, activity, object code, öre)
+    (2022, 3, "4120", "569", "7110", 23_400_00),
+    (2023, 2, "3020", "350", "7190", 12_000_00),
+]
+PAYROLL_ONLY_ROW = (2022, 11, "tu_sn", 8_500_00)  # retroactive pay never posted to the ledger
+COMPENSATION_SHORTFALL = (2022, 10, "tu_kfn", 45_000_00)
