@@ -4,6 +4,7 @@
 with committee_match as (
     select
         p.*,
+        o.initiative_id,
         c.committee_id,
         row_number() over (
             partition by p.source_file, p.account, p.responsibility_code, p.activity_code,
@@ -20,19 +21,18 @@ with committee_match as (
 )
 
 select
-    m.month_start as month,
-    m.period,
-    o.initiative_id,
-    m.committee_id,
-    m.account,
-    m.responsibility_code,
-    m.object_code,
-    m.job_title,
-    m.amount_sek,
-    m.hours,
-    m.head_count,
-    m.fte,
-    m.source_file
-from committee_match as m
-inner join {{ ref('stg_registry__initiative_object_codes') }} as o using (object_code)
-where m.match_rank = 1
+    month_start as month,
+    period,
+    initiative_id,
+    committee_id,
+    account,
+    responsibility_code,
+    object_code,
+    job_title,
+    amount_sek,
+    hours,
+    head_count,
+    fte,
+    source_file
+from committee_match
+where match_rank = 1
