@@ -258,7 +258,10 @@ def test_a_second_run_changes_nothing(nightly, pipeline_env: dict) -> None:
                     "select table_schema || '.' || table_name from information_schema.tables "
                     "where table_schema in ('marts', 'landing') and table_name <> 'files' "
                     "and table_type = 'BASE TABLE'").fetchall():
-                out[table] = sorted(map(repr, conn.execute(f"select * from {table}").fetchall()))
+                # a run after midnight sees the same findings on a new day
+                columns = "* exclude (last_seen_on)" if table == "marts.fct_findings" else "*"
+                out[table] = sorted(map(repr, conn.execute(
+                    f"select {columns} from {table}").fetchall()))
             return out
 
     before = snapshot()
