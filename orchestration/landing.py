@@ -68,7 +68,6 @@ class Loaded:
 
     file_key: str
     tables: Mapping[str, pa.Table | Path]
-    metadata: dict = field(default_factory=dict)
     # per table, what to select from the incoming rows instead of "*" (e.g. to drop a column)
     projections: Mapping[str, str] = field(default_factory=dict)
 
@@ -80,7 +79,6 @@ class Outcome:
     rows: int = 0
     reason: str | None = None
     replaced: list[str] = field(default_factory=list)
-    metadata: dict = field(default_factory=dict)
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -168,7 +166,7 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
         )
         rows = 0
         for name in table_names:
-            exists = _table_exists(conn, name)
+            exists = has_table(conn, name)
             if exists and predecessors:
                 conn.execute(f"delete from landing.{name} where source_file in "
                              f"(select unnest(?::varchar[]))", [predecessors])
@@ -212,7 +210,7 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
         conn.execute("rollback")
         raise
     replaced = [p for p in predecessors if p != item.name]
-    return Outcome(item.name, "loaded", rows=rows, replaced=replaced, metadata=loaded.metadata)
+    return Outcome(item.name, "loaded", rows=rows, replaced=replaced)
 
 
 def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
@@ -233,7 +231,7 @@ def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sh
     return Outcome(item.name, "quarantined", reason=reason)
 
 
-def _table_exists(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
+def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(_first_column(
         conn, "select count(*) from information_schema.tables where table_schema = 'landing' "
         "and table_name = ?", [name])[0])
@@ -265,11 +263,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
     }
 
 
-def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return _table_exists(conn, name)
-
-
 def count_rows(conn: duckdb.DuckDBPyConnection, name: str) -> int:
-    if not _table_exists(conn, name):
+    if not has_table(conn, name):
         return 0
     return int(_first_column(conn, f"select count(*) from landing.{name}")[0])

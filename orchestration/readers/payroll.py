@@ -47,20 +47,8 @@ PAYROLL_COLUMNS = [
 DELIMITER = ";"
 
 # Columns kept after the first step (besides the hash); all may be checked for personnummer.
-_KEPT = [
-    "period",
-    "befattning",
-    "lonart",
-    "lonartstext",
-    "antal",
-    "belopp",
-    "konto",
-    "ansvar",
-    "verksamhet",
-    "projekt",
-    "objekt",
-    "sysselsattningsgrad",
-]
+_PERSONAL = ("anstallningsnr", "personnummer", "namn")
+_KEPT = [c for c in PAYROLL_COLUMNS if c not in _PERSONAL]
 
 # 10 or 12 digits, optionally with - or + before the last four, not inside a longer number.
 PERSONNUMMER_RE = r"(^|[^0-9])([0-9]{6}|[0-9]{8})[-+]?[0-9]{4}([^0-9]|$)"

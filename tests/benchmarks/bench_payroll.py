@@ -14,21 +14,19 @@ import argparse
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
-import psutil
+from child_process import measure_child
 
 from orchestration.readers.payroll import PAYROLL_COLUMNS, read_payroll
 
 METHODS = ("read_payroll", "duckdb_read_csv")
 TARGET_ROWS_PER_S = 500_000
 TARGET_PEAK_BYTES = 2 * 1024**3
-_SAMPLE_SECONDS = 0.01
 
 
 def write_month_file(path: Path, rows: int, period: str = "2022-05") -> Path:
@@ -106,29 +104,7 @@ def _child(method: str, path: Path) -> None:
 
 
 def _measure(method: str, path: Path) -> dict:
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--child", method, "--path", str(path)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    proc = psutil.Process(child.pid)
-    peak = 0
-    while child.poll() is None:
-        try:
-            peak = max(peak, proc.memory_info().rss)
-        except psutil.Error:
-            break
-        time.sleep(_SAMPLE_SECONDS)
-    out, _ = child.communicate()
-    if child.returncode != 0:
-        raise RuntimeError(f"{method} failed with exit code {child.returncode}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result.update(
-        method=method,
-        rows_per_s=result["rows"] / result["seconds"],
-        peak_rss_bytes=peak,
-    )
-    return result
+    return measure_child(__file__, ["--child", method, "--path", str(path)], method)
 
 
 def run(path: Path, runs: int) -> list[dict]:

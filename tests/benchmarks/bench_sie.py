@@ -24,21 +24,19 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import psutil
+from child_process import measure_child
 
 METHODS = ("read_sie", "duckdb_lines", "pysie")
 TARGET_ROWS_PER_S = 1_000_000
 TARGET_PEAK_BYTES = 1024**3
 PYSIE_DEFAULT_MAX_BYTES = 150 * 1024**2  # ~1.5 M rows: beyond that it needs many GB
 DIMENSIONS = {"responsibility": 1, "activity": 21, "project": 6, "object": 22}
-_SAMPLE_SECONDS = 0.01
 _CHUNK = 16 << 20
 
 
@@ -112,25 +110,7 @@ _RUNNERS = {"read_sie": _read_sie, "duckdb_lines": _duckdb_lines, "pysie": _pysi
 
 # -- the parent: one child per measurement -------------------------------------------------
 def _measure(method: str, path: Path) -> dict[str, Any]:
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--child", method, "--file", str(path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    proc = psutil.Process(child.pid)
-    peak = 0
-    while child.poll() is None:
-        try:
-            peak = max(peak, proc.memory_info().rss)
-        except psutil.Error:
-            break
-        time.sleep(_SAMPLE_SECONDS)
-    out, _ = child.communicate()
-    if child.returncode != 0:
-        raise RuntimeError(f"{method} failed with exit code {child.returncode}")
-    result = json.loads(out.strip().splitlines()[-1])
-    result.update(method=method, peak_rss_bytes=peak,
-                  rows_per_s=result["rows"] / result["seconds"] if result["seconds"] else 0.0)
-    return result
+    return measure_child(__file__, ["--child", method, "--file", str(path)], method)
 
 
 def run(path: Path, runs: int, pysie: bool | None = None) -> list[dict[str, Any]]:

@@ -89,7 +89,6 @@ def _reader(workdir: Path, dimensions: dict[str, int]):
         return landing.Loaded(
             file_key=f"{info.get('org_no') or item.name}:{fiscal_key}",
             tables=tables,
-            metadata={"transactions": info["transactions"], "vouchers": info["vouchers"]},
             projections=WITHOUT_EMPLOYEE,
         )
 
