@@ -54,15 +54,15 @@ def recorded_as_of_date(raw_dir: Path) -> date | None:
     return None
 
 
-def get_settings() -> Settings:
-    raw_dir = _resolve(os.environ.get("RAW_DIR", "raw"))
-    warehouse_dir = _resolve(os.environ.get("WAREHOUSE_DIR", "warehouse"))
-    explicit = os.environ.get("AS_OF_DATE", "").strip()
-    if explicit:
-        as_of = date.fromisoformat(explicit)
-    else:
-        as_of = recorded_as_of_date(raw_dir) or date.today()
-    return Settings(raw_dir=raw_dir, warehouse_dir=warehouse_dir, as_of_date=as_of)
+def get_settings(raw_dir: str = "", warehouse_dir: str = "", as_of_date: str = "") -> Settings:
+    """Arguments given (non-empty) win over the environment; the as-of date then falls back
+    to the one recorded in that raw/, then to today."""
+    raw = _resolve(raw_dir or os.environ.get("RAW_DIR", "raw"))
+    warehouse = _resolve(warehouse_dir or os.environ.get("WAREHOUSE_DIR", "warehouse"))
+    explicit = as_of_date or os.environ.get("AS_OF_DATE", "").strip()
+    as_of = (date.fromisoformat(explicit) if explicit
+             else recorded_as_of_date(raw) or date.today())
+    return Settings(raw_dir=raw, warehouse_dir=warehouse, as_of_date=as_of)
 
 
 def payroll_hash_key(settings: Settings) -> bytes:

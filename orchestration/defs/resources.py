@@ -4,8 +4,6 @@
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -25,14 +23,7 @@ class Warehouse(dg.ConfigurableResource):
     as_of_date: str = ""
 
     def settings(self) -> Settings:
-        s = get_settings()
-        if self.raw_dir:
-            s = replace(s, raw_dir=Path(self.raw_dir))
-        if self.warehouse_dir:
-            s = replace(s, warehouse_dir=Path(self.warehouse_dir))
-        if self.as_of_date:
-            s = replace(s, as_of_date=date.fromisoformat(self.as_of_date))
-        return s
+        return get_settings(self.raw_dir, self.warehouse_dir, self.as_of_date)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -17,15 +17,17 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.defs import keys
 from orchestration.defs.jobs import nightly_job, nightly_selection
-from orchestration.defs.payroll.assets import PAYROLL_MONTHS
+from orchestration.defs.partitions import MONTHS
 from orchestration.defs.schedules import RETRY_TAGS
 from orchestration.readers.payroll import payroll_period_from_name
+from orchestration.readers.sie.header import fiscal_months
 from orchestration.settings import get_settings
 
 SOURCE_KEYS: dict[str, dg.AssetKey] = {
@@ -161,8 +163,10 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
             "raw_files_sensor needs its code location's asset graph to resolve the selection")
     sources = sorted({rel.split("/")[0] for rel in changed})
     names = sorted(changed)
+    month = None
     if (settings.published_dir / "VERSION.json").exists():
         selection = downstream_selection(sources)
+        month = month_of_change(raw_dir, names, settings.as_of_date)
         context.log.info(f"Nya eller ändrade filer: {', '.join(names)}; kör {', '.join(sources)} "
                          "och allt nedströms.")
     else:
@@ -173,26 +177,46 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
                          "version ännu, så hela nattjobbet körs.")
     selected = selection.resolve(context.repository_def.asset_graph)
     shown = ", ".join(names[:3]) + (f" (+{len(names) - 3})" if len(names) > 3 else "")
-    month = single_payroll_month(names) if sources == ["payroll"] else None
     return dg.SensorResult(
         # one run for every source that changed in this tick: dbt then builds once, not per source
         run_requests=[dg.RunRequest(
             run_key=run_key_for(changed),
-            # one month of payroll runs as that month's partition, so it loads that file only
+            # one month of payroll and ledger runs as that month's partition, so it loads
+            # that month's files only
             partition_key=month,
             asset_selection=sorted(selected, key=lambda k: k.to_user_string()),
             tags={**RETRY_TAGS, "uppfoljning/trigger": "sensor",
                   "uppfoljning/sources": ",".join(sources), "uppfoljning/files": shown},
         )],
-        dynamic_partitions_requests=[PAYROLL_MONTHS.build_add_request([month])] if month else [],
+        dynamic_partitions_requests=[MONTHS.build_add_request([month])] if month else [],
         cursor=cursor,
     )
 
 
-def single_payroll_month(names: list[str]) -> str | None:
-    """The month when every changed file is payroll for one and the same month."""
-    months = {payroll_period_from_name(n.split("/", 1)[1]) for n in names}
-    return months.pop() if len(months) == 1 and None not in months else None
+def month_of_change(raw_dir: Path, names: list[str], as_of: date) -> str | None:
+    """The one month a change is about, when every changed file is payroll or ledger and they
+    agree. A payroll file's month is in its name; a ledger file holds every month of its
+    fiscal year, so alone it is taken as the latest of them up to the as-of date (an export
+    after a month's closing). Any other mix runs without a partition key."""
+    payroll_months: set[str] = set()
+    ledger_months: list[set[str]] = []
+    for name in names:
+        source, rest = name.split("/", 1)
+        if source == "payroll" and (month := payroll_period_from_name(rest)):
+            payroll_months.add(month)
+        elif source == "ledger" and (held := fiscal_months(raw_dir / name)):
+            ledger_months.append(set(held))
+        else:
+            return None
+    if len(payroll_months) > 1:
+        return None
+    candidates = set.intersection(*ledger_months) if ledger_months else payroll_months
+    if payroll_months:
+        candidates &= payroll_months
+    if not candidates:
+        return None
+    closed = [m for m in candidates if m <= as_of.strftime("%Y-%m")]
+    return max(closed) if closed else min(candidates)
 
 
 @dg.definitions

@@ -12,8 +12,10 @@ import pyarrow as pa
 from orchestration import landing
 from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
+from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, requested_months
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.sie import read_sie
+from orchestration.readers.sie.header import fiscal_months
 
 SIE_SUFFIXES = (".se", ".si", ".sie")
 PARQUET_TABLES = {
@@ -36,7 +38,7 @@ EMPLOYEE_DIMENSION = 7
 _PAIRS = r"""regexp_extract_all(object_list, '"?[0-9]+"?\s+(?:"(?:[^"\\]|\\.)*"|[^\s"]+)')"""
 _NOT_EMPLOYEE = """lambda x: ltrim(x, '"')[1:2] not in ('7 ', '7"', '7' || chr(9))"""
 WITHOUT_EMPLOYEE = {
-    table: f"""* replace (case when regexp_matches(object_list, '(^|[\s"])7[\s"]') then
+    table: rf"""* replace (case when regexp_matches(object_list, '(^|[\s"])7[\s"]') then
         array_to_string(list_filter({_PAIRS}, {_NOT_EMPLOYEE}), ' ') else object_list end
         as object_list)"""
     for table in ("ledger_transactions", "ledger_balances", "ledger_budgets")
@@ -98,6 +100,9 @@ def _reader(workdir: Path, dimensions: dict[str, int]):
 @dg.asset(
     key=keys.LEDGER,
     deps=[keys.REGISTRY],
+    # months, shared with payroll (see partitions.py): a month loads its fiscal year's file
+    partitions_def=MONTHS,
+    backfill_policy=SINGLE_RUN,
     group_name="ledger",
     kinds={"python", "duckdb"},
     description="Huvudboken: varje SIE 4-fil i raw/ledger/ till landningstabellerna "
@@ -108,10 +113,15 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with warehouse.connect() as conn:
         dimensions = registry_dimensions(conn)
+    deliveries = landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES)
+    if (wanted := requested_months(context)) is not None:
+        deliveries = [d for d in deliveries
+                      if (held := fiscal_months(d.paths[0])) is None or set(held) & set(wanted)]
+    register_months(context, {m for d in deliveries
+                              for m in fiscal_months(d.paths[0], settings.as_of_date) or []})
     with tempfile.TemporaryDirectory(dir=settings.warehouse_dir, prefix=".sie-") as tmp:
         return load_source(
-            context, warehouse, "ledger",
-            landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES),
+            context, warehouse, "ledger", deliveries,
             _reader(Path(tmp), dimensions), TABLES,
             # the files are read again when the registry names other dimensions
             salt=json.dumps(dimensions, sort_keys=True),

@@ -7,21 +7,20 @@ import duckdb
 from orchestration import landing
 from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
+from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, requested_months
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.payroll import payroll_period_from_name, read_payroll
 from orchestration.settings import payroll_hash_key
 
 TABLES = ["payroll_monthly"]
-# Payroll is partitioned by month: the raw/ sensor runs a new month's partition alone, and a
-# month can be reloaded or backfilled by its key. A run without a key (the nightly job)
-# loads every new or changed file; the months found become partitions as they load.
-PAYROLL_MONTHS = dg.DynamicPartitionsDefinition(name="payroll_months")
 
 
 @dg.asset(
     key=keys.PAYROLL,
-    partitions_def=PAYROLL_MONTHS,
+    # a month's partition is its file: the raw/ sensor runs a new month alone
+    partitions_def=MONTHS,
+    backfill_policy=SINGLE_RUN,
     group_name="payroll",
     kinds={"python", "duckdb"},
     description="Lönefiler (en CSV per månad) i raw/payroll/: personnummer och namn tas bort "
@@ -39,13 +38,9 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         return landing.Loaded(file_key=period, tables={"payroll_monthly": table})
 
     deliveries = landing.deliveries(settings.source_dir("payroll"), [".csv"])
-    if context.has_partition_key:
-        deliveries = [d for d in deliveries
-                      if payroll_period_from_name(d.name) == context.partition_key]
-    months = sorted({m for d in deliveries if (m := payroll_period_from_name(d.name))})
-    known = set(context.instance.get_dynamic_partitions(PAYROLL_MONTHS.name))
-    if new := [m for m in months if m not in known]:
-        context.instance.add_dynamic_partitions(PAYROLL_MONTHS.name, new)
+    if (wanted := requested_months(context)) is not None:
+        deliveries = [d for d in deliveries if payroll_period_from_name(d.name) in wanted]
+    register_months(context, {m for d in deliveries if (m := payroll_period_from_name(d.name))})
     return load_source(context, warehouse, "payroll", deliveries, read, TABLES,
                        describe=_totals)
 

@@ -88,6 +88,9 @@ def test_drops_start_runs_of_their_source_and_downstream_only(
     result = tick(ops_defs, cursor)
     [request] = result.run_requests
     assert "landing/ledger" in selected(request)
+    # a ledger file alone: the latest month of its fiscal year up to the as-of date (today,
+    # since this raw/ records none), so December 2023
+    assert request.partition_key == "2023-12"
     cursor = result.cursor
 
     # a corrected ledger file: the ledger and its downstream, not payroll, not the registry
@@ -101,6 +104,45 @@ def test_drops_start_runs_of_their_source_and_downstream_only(
     assert not names & {"landing/payroll", "landing/registry", "landing/grants"}
     assert changed.run_key != request.run_key
     assert tick(ops_defs, result.cursor).skip_message
+
+
+def test_a_new_month_of_payroll_and_ledger_is_one_run_of_that_month(
+        ops_defs: dg.Definitions, raw_dir: Path, sample_raw: Path) -> None:
+    (raw_dir / "AS_OF_DATE").write_text("2023-06-15\n")
+    drop(sample_raw / "ledger" / "eskilstuna_2022.se", raw_dir / "ledger" / "eskilstuna_2022.se")
+    cursor = tick(ops_defs, None).cursor
+    # the month's payroll file and the year's ledger exported again with the month in it
+    drop(sample_raw / "payroll" / "lon_2023-05.csv", raw_dir / "payroll" / "lon_2023-05.csv")
+    drop(sample_raw / "ledger" / "eskilstuna_2023.se", raw_dir / "ledger" / "eskilstuna_2023.se")
+    result = tick(ops_defs, cursor)
+    [request] = result.run_requests
+    assert request.partition_key == "2023-05"
+    assert selected(request) == downstream(ops_defs, keys.PAYROLL) | downstream(ops_defs,
+                                                                                keys.LEDGER)
+    assert [r.partition_keys for r in result.dynamic_partitions_requests] == [["2023-05"]]
+    # both partitioned sources share one partitions definition, so the run resolves
+    ops_defs.resolve_job_def("nightly").get_subset(asset_selection=set(request.asset_selection))
+
+
+@pytest.mark.parametrize(("files", "month"), [
+    (["payroll/lon_2023-05.csv"], "2023-05"),
+    (["payroll/lon_2023-04.csv", "payroll/lon_2023-05.csv"], None),  # two months: no key
+    (["ledger/eskilstuna_2023.se"], "2023-06"),  # the as-of month within the fiscal year
+    (["ledger/eskilstuna_2022.se"], "2022-12"),  # a closed year: its last month
+    (["ledger/eskilstuna_2022.se", "payroll/lon_2023-05.csv"], None),  # they disagree
+    (["ledger/eskilstuna_2023.se", "grants/decisions.csv"], None),  # not a monthly source
+])
+def test_month_of_a_change(sample_raw: Path, files: list[str], month: str | None) -> None:
+    assert all((sample_raw / f).exists() for f in files)
+    as_of = raw_sensor.date(2023, 6, 15)
+    assert raw_sensor.month_of_change(sample_raw, files, as_of) == month
+
+
+def test_a_ledger_file_without_a_fiscal_year_gives_no_month(tmp_path: Path) -> None:
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "ledger" / "bad.se").write_bytes(b'#FLAGGA 0\r\n#VER A 1 20230105 ""\r\n')
+    assert raw_sensor.month_of_change(tmp_path, ["ledger/bad.se"],
+                                      raw_sensor.date(2023, 6, 15)) is None
 
 
 def test_sidecars_hidden_files_and_files_outside_sources_are_ignored(
