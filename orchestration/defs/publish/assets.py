@@ -5,6 +5,7 @@ mart it copies materialised and no critical (blocking) check failed upstream."""
 import dagster as dg
 
 from orchestration.defs.dbt.assets import governance_mart
+from orchestration.defs.partitions import SINGLE_RUN
 from orchestration.defs.resources import Warehouse
 from orchestration.publish import publish
 
@@ -15,6 +16,7 @@ MART_KEYS = [k for k in governance_mart.keys if k.path[0] == "marts"]
     key=["published", "mart"],
     deps=MART_KEYS,
     group_name="publish",
+    backfill_policy=SINGLE_RUN,  # a backfill of source months publishes once, at the end
     kinds={"duckdb", "parquet", "csv"},
     description="Publicerad skrivskyddad kopia av marten (warehouse/published/) med Parquet- "
     "och CSV-export för BI. Byts atomärt; en BI-klient som håller filen öppen stör aldrig.",
