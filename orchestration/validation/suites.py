@@ -11,8 +11,10 @@ A suite's `meta` says what it checks:
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -21,6 +23,14 @@ from typing import Any
 import duckdb
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # before GX is ever imported
+
+
+def import_gx_in_background() -> None:
+    """Start importing GX (about 2.5 s of CPU) on a side thread. Called when the dbt build
+    starts: that step mostly waits on dbt's process, and the first suite finds GX loaded.
+    (Started with the source assets instead, it slowed the SIE parse by more than it saved.)"""
+    threading.Thread(target=importlib.import_module, args=("great_expectations",),
+                     name="import-great-expectations", daemon=True).start()
 
 
 @dataclass(frozen=True)

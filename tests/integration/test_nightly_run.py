@@ -270,7 +270,7 @@ def test_a_second_run_changes_nothing(nightly, pipeline_env: dict) -> None:
     assert snapshot() == before
 
 
-def test_dbt_docs_generate_works(nightly, pipeline_env: dict, tmp_path: Path) -> None:
+def _dbt(pipeline_env: dict, target: Path, *args: str):
     import os
     import subprocess
     import sys
@@ -279,11 +279,25 @@ def test_dbt_docs_generate_works(nightly, pipeline_env: dict, tmp_path: Path) ->
 
     env = {**os.environ,
            "UPPFOLJNING_DUCKDB_PATH": str(pipeline_env["warehouse"] / "governance.duckdb")}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--project-dir",
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir",
          str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path",
-         str(tmp_path), "--quiet"], env=env, capture_output=True, text=True, timeout=300)
+         str(target), "--quiet"], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_dbt_docs_generate_works(nightly, pipeline_env: dict, tmp_path: Path) -> None:
+    done = _dbt(pipeline_env, tmp_path, "docs", "generate")
     assert done.returncode == 0, done.stdout + done.stderr
     catalog = json.loads((tmp_path / "catalog.json").read_text("utf-8"))
     assert "model.uppfoljning.rpt_funding_by_source" in catalog["nodes"]
     assert (tmp_path / "index.html").exists()
+
+
+def test_dbt_unit_tests_pass(nightly, pipeline_env: dict, tmp_path: Path) -> None:
+    """The nightly build leaves the unit tests out (they test logic, not the night's data);
+    here they run on the models the nightly built."""
+    done = _dbt(pipeline_env, tmp_path, "test", "--select", "test_type:unit")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((tmp_path / "run_results.json").read_text("utf-8"))["results"]
+    assert len(results) >= 6 and all(r["unique_id"].startswith("unit_test.") for r in results)
+    assert {r["status"] for r in results} == {"pass"}
