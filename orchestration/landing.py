@@ -185,14 +185,12 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
             if not exists:
                 conn.execute(f"create table landing.{name} as "
                              f"select {select} from _incoming limit 0")
-            conn.execute(f"insert into landing.{name} by name select {select} from _incoming")
+            rows += conn.execute(f"insert into landing.{name} by name select {select} "
+                                 "from _incoming").fetchall()[0][0]
             if isinstance(data, Path):
                 conn.execute("drop view _incoming")
             else:
                 conn.unregister("_incoming")
-            rows += _first_column(
-                conn, f"select count(*) from landing.{name} where source_file = ?", [item.name]
-            )[0]
         if predecessors:
             conn.execute(
                 "update landing.files set status = 'superseded' where source = ? "

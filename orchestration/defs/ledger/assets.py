@@ -132,10 +132,12 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
 def _totals(conn: duckdb.DuckDBPyConnection) -> dict:
     if not landing.has_table(conn, "ledger_transactions"):
         return {}
-    rows, vouchers, amount = conn.execute("""
-        select count(*), count(distinct source_file || voucher_series || voucher_number),
-               coalesce(sum(amount), 0)::varchar
+    # vouchers counted from their own table: a distinct count over the transactions took
+    # 0.6 s of every run at 10 M rows
+    rows, amount = conn.execute("""
+        select count(*), coalesce(sum(amount), 0)::varchar
         from landing.ledger_transactions where counts_in_ledger""").fetchall()[0]
+    vouchers = landing.count_rows(conn, "ledger_vouchers")
     return {"transactions": dg.MetadataValue.int(int(rows)),
             "vouchers": dg.MetadataValue.int(int(vouchers)), "total_amount_sek": amount,
             "warnings": dg.MetadataValue.int(landing.count_rows(conn, "ledger_warnings"))}
