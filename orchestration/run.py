@@ -42,16 +42,21 @@ class RunReport:
     findings: list[tuple] = field(default_factory=list)
 
 
-def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = None) -> RunReport:
+def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = None,
+                request: dg.RunRequest | None = None) -> RunReport:
+    """The nightly job, or the part of it a run request (the raw/ sensor's) asks for."""
     from orchestration.definitions import defs
 
     ensure_dagster_home()
     settings = settings or get_settings()
     job = defs().resolve_job_def("nightly")
+    if request is not None and request.asset_selection is not None:
+        job = job.get_subset(asset_selection=set(request.asset_selection))
     # the console shows warnings and errors; every event is still in the run's log in Dagster
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False,
-                                    run_config=quiet, tags=tags or {"trigger": "uppfoljning run"})
+                                    run_config=quiet, tags=tags or {"trigger": "uppfoljning run"},
+                                    partition_key=request.partition_key if request else None)
     materialized = sorted(e.asset_key.to_user_string()
                           for e in result.get_asset_materialization_events())
     passed, failed = [], []
