@@ -175,12 +175,12 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
                 continue
             if isinstance(data, Path):
                 conn.execute(f"create or replace temp view _incoming as "
-                             f"select * from read_parquet('{_sql_text(str(data))}')")
+                             f"select * from read_parquet('{sql_text(str(data))}')")
             else:
                 conn.register("_incoming", data)
             columns = _first_column(conn, "select column_name from (describe _incoming)")
             provenance = ("" if "source_file" in columns
-                          else f", '{_sql_text(item.name)}' as source_file")
+                          else f", '{sql_text(item.name)}' as source_file")
             select = loaded.projections.get(name, "*") + provenance
             if not exists:
                 conn.execute(f"create table landing.{name} as "
@@ -241,7 +241,7 @@ def _first_column(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None
     return [r[0] for r in conn.execute(sql, params or []).fetchall()]
 
 
-def _sql_text(text: str) -> str:
+def sql_text(text: str) -> str:
     return text.replace("'", "''")
 
 

@@ -13,6 +13,7 @@ import pytest
 from orchestration import landing
 from orchestration.defs.ledger.assets import TABLES as LEDGER_TABLES
 from orchestration.defs.ledger.assets import _reader as ledger_reader
+from orchestration.defs.ledger.assets import loaded_coverage
 from orchestration.defs.registry.assets import TABLES as REGISTRY_TABLES
 from orchestration.defs.registry.assets import registry_delivery, registry_reader
 from orchestration.readers.payroll import read_payroll
@@ -105,7 +106,8 @@ def _ledger_ingest(conn, folder: Path, tmp_path: Path) -> list[landing.Outcome]:
     work = tmp_path / "sie-work"
     work.mkdir(exist_ok=True)
     return landing.ingest(conn, "ledger", landing.deliveries(folder, [".se"]),
-                          ledger_reader(work, DIMENSIONS), LEDGER_TABLES, tmp_path / "q")
+                          ledger_reader(work, DIMENSIONS, loaded_coverage(conn)), LEDGER_TABLES,
+                          tmp_path / "q")
 
 
 def _ledger_state(conn) -> tuple:
@@ -135,6 +137,27 @@ def test_ledger_redelivery_and_correction(tmp_path: Path, sample_raw: Path, ware
     assert outcome[0].replaced == ["eskilstuna_2023.se"]
     rows, total, files = _ledger_state(warehouse)
     assert (rows, total, files) == (state[0] + 2, state[1], 1)
+
+
+def test_a_period_file_never_replaces_its_fiscal_year(tmp_path: Path, sample_raw: Path,
+                                                      warehouse) -> None:
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    shutil.copy(sample_raw / "ledger" / "eskilstuna_2023.se", folder)
+    _ledger_ingest(warehouse, folder, tmp_path)
+    state = _ledger_state(warehouse)
+
+    # an export of June alone: the same company and fiscal year, so it would replace the year
+    raw = (folder / "eskilstuna_2023.se").read_bytes()
+    june = raw[:raw.index(b"#VER ")] + (b'#VER A 1 20230610 "Juni" 20230610\r\n{\r\n'
+                                         b'   #TRANS 4010 {} 100.00\r\n'
+                                         b'   #TRANS 1930 {} -100.00\r\n}\r\n')
+    (folder / "eskilstuna_2023-06.se").write_bytes(june)
+    [outcome] = [o for o in _ledger_ingest(warehouse, folder, tmp_path)
+                 if o.name == "eskilstuna_2023-06.se"]
+    assert outcome.status == "quarantined"
+    assert "eskilstuna_2023.se" in outcome.reason and "2023-06 to 2023-06" in outcome.reason
+    assert _ledger_state(warehouse) == state  # the year's vouchers are all still there
 
 
 def test_a_broken_registry_keeps_the_last_good_one(tmp_path: Path, sample_raw: Path,

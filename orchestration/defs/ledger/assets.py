@@ -4,6 +4,7 @@
 import json
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import dagster as dg
 import duckdb
@@ -14,6 +15,7 @@ from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
 from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, requested_months
 from orchestration.defs.resources import Warehouse
+from orchestration.readers.errors import SourceFileError
 from orchestration.readers.sie import read_sie
 from orchestration.readers.sie.header import fiscal_months
 
@@ -60,13 +62,61 @@ def registry_dimensions(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {name: int(number) for name, number in rows} or DEFAULT_DIMENSIONS
 
 
-def _reader(workdir: Path, dimensions: dict[str, int]):
+class Coverage(NamedTuple):
+    """The months a loaded ledger file has vouchers in, by its file key."""
+    file_name: str
+    first_month: str
+    last_month: str
+
+
+def loaded_coverage(conn: duckdb.DuckDBPyConnection) -> dict[str, Coverage]:
+    if not landing.has_table(conn, "ledger_vouchers"):
+        return {}
+    rows = conn.execute("""
+        select f.file_key, f.file_name, strftime(min(v.voucher_date), '%Y-%m'),
+               strftime(max(v.voucher_date), '%Y-%m')
+        from landing.ledger_vouchers v
+        join landing.files f on f.source = 'ledger' and f.status = 'loaded'
+                            and f.file_name = v.source_file
+        where v.fiscal_year is not null
+        group by all""").fetchall()
+    return {key: Coverage(name, first, last) for key, name, first, last in rows}
+
+
+def _months_in(vouchers: Path) -> tuple[str, str] | None:
+    with duckdb.connect() as conn:
+        first, last = conn.execute(
+            "select strftime(min(voucher_date), '%Y-%m'), strftime(max(voucher_date), '%Y-%m') "
+            f"from read_parquet('{landing.sql_text(str(vouchers))}') "
+            "where fiscal_year is not null").fetchall()[0]
+    return (first, last) if first else None
+
+
+def _check_replacement(name: str, file_key: str, months: tuple[str, str] | None,
+                       loaded: dict[str, Coverage]) -> None:
+    """A file replaces the loaded one of the same company and fiscal year. It must cover the
+    months that one covers: a file holding only later months is a period export, and letting
+    it replace the year would drop the year's earlier vouchers without a word."""
+    before = loaded.get(file_key)
+    if before is None or months is None:
+        return
+    if months[0] > before.first_month or months[1] < before.last_month:
+        raise SourceFileError(
+            name, f"it would replace {before.file_name} (the same company and fiscal year, "
+            f"vouchers {before.first_month} to {before.last_month}) but has vouchers only "
+            f"{months[0]} to {months[1]}; deliver the whole fiscal year to date (one file per "
+            "fiscal year), so that no month is lost")
+
+
+def _reader(workdir: Path, dimensions: dict[str, int], loaded: dict[str, Coverage]):
     def read(item: landing.Delivery) -> landing.Loaded:
         out = workdir / item.name.replace("/", "__")
         summary = read_sie(item.paths[0], out, dimensions, source_name=item.name)
         current = next((y for y in summary.fiscal_years if y["year_index"] == 0), None)
         fiscal_key = current["start_date"] if current else "unknown"
         info = summary.to_dict()
+        file_key = f"{info.get('org_no') or item.name}:{fiscal_key}"
+        _check_replacement(item.name, file_key, _months_in(out / "vouchers.parquet"), loaded)
         files_row = pa.table({
             "source_file": [item.name], "encoding": [info["encoding"]],
             "sie_type": [str(info.get("sie_type"))], "program": [info.get("program")],
@@ -89,7 +139,7 @@ def _reader(workdir: Path, dimensions: dict[str, int]):
         tables["ledger_files"] = files_row
         tables["ledger_warnings"] = warnings_table
         return landing.Loaded(
-            file_key=f"{info.get('org_no') or item.name}:{fiscal_key}",
+            file_key=file_key,
             tables=tables,
             projections=WITHOUT_EMPLOYEE,
         )
@@ -113,6 +163,7 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with warehouse.connect() as conn:
         dimensions = registry_dimensions(conn)
+        loaded = loaded_coverage(conn)
     deliveries = landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES)
     if (wanted := requested_months(context)) is not None:
         deliveries = [d for d in deliveries
@@ -122,7 +173,7 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     with tempfile.TemporaryDirectory(dir=settings.warehouse_dir, prefix=".sie-") as tmp:
         return load_source(
             context, warehouse, "ledger", deliveries,
-            _reader(Path(tmp), dimensions), TABLES,
+            _reader(Path(tmp), dimensions, loaded), TABLES,
             # the files are read again when the registry names other dimensions
             salt=json.dumps(dimensions, sort_keys=True),
             describe=lambda conn: {**_totals(conn), "dimensions": json.dumps(dimensions)},
