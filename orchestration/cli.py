@@ -11,7 +11,7 @@ from pathlib import Path
 def _run(args: argparse.Namespace) -> int:
     from orchestration.run import main as run_main
 
-    return run_main()
+    return run_main(force=args.force)
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -39,8 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="uppfoljning", description="Uppföljning av programmedel: nattkörning och verktyg.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("run", help="kör nattjobbet (skriver exempeldata om raw/ är tom)") \
-        .set_defaults(func=_run)
+    run = sub.add_parser("run", help="kör nattjobbet (skriver exempeldata om raw/ är tom)")
+    run.add_argument("--force", action="store_true",
+                     help="kör även om Dagster anger att en annan körning pågår")
+    run.set_defaults(func=_run)
 
     gen = sub.add_parser("generate-sample", help="skriv exempelkommunen till en raw/-mapp")
     from orchestration.sample.cli import add_arguments

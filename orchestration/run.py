@@ -113,9 +113,29 @@ def print_summary(report: RunReport, settings: Settings) -> None:
     print("    Dagster UI: make dev, sedan http://127.0.0.1:3000")
 
 
-def main() -> int:
+# runs that may be writing the warehouse now; queued runs wait for this one in the daemon
+IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
+               dg.DagsterRunStatus.CANCELING]
+
+
+def runs_in_progress(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
+    return list(instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS), limit=5))
+
+
+def main(force: bool = False) -> int:
     from orchestration.sample.generate import generate
 
+    ensure_dagster_home()
+    busy = [] if force else runs_in_progress(dg.DagsterInstance.get())
+    if busy:
+        # a second writer would fail on DuckDB's lock half-way; say so before starting
+        run = busy[0]
+        print(f"En körning pågår redan ({run.job_name}, {run.run_id}) i DAGSTER_HOME="
+              f"{os.environ['DAGSTER_HOME']}: den skriver lagret, så ingen ny körning startas. "
+              "Vänta tills den är klar (uppfoljning status), eller köa en körning: "
+              "dagster job launch -m orchestration.definitions -j nightly. Har körningen "
+              "avbrutits utan att Dagster märkt det: uppfoljning run --force.")
+        return 2
     settings = get_settings()
     if not raw_has_data(settings.raw_dir):
         print(f"{settings.raw_dir} har inga källfiler: skriver exempelkommunen (skala S).")

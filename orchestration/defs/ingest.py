@@ -7,6 +7,7 @@ import dagster as dg
 import duckdb
 
 from orchestration import landing
+from orchestration.defs.partitions import mark_months_loaded
 from orchestration.defs.resources import Warehouse
 
 
@@ -19,8 +20,11 @@ def load_source(
     tables: list[str],
     salt: str = "",
     describe: Callable[[duckdb.DuckDBPyConnection], dict] | None = None,
+    months_of: Callable[[landing.Delivery], Iterable[str]] | None = None,
 ) -> dg.MaterializeResult:
-    """`describe` adds the source's own figures (totals, months) to the metadata."""
+    """`describe` adds the source's own figures (totals, months) to the metadata;
+    `months_of` names the month partitions a delivery holds (payroll and the ledger)."""
+    deliveries = list(deliveries)
     settings = warehouse.settings()
     with warehouse.connect() as conn:
         outcomes = landing.ingest(conn, source, deliveries, read, tables,
@@ -32,4 +36,8 @@ def load_source(
     for o in outcomes:
         if o.status == "quarantined":
             context.log.warning(f"Karantän: {o.reason}")
+    if months_of is not None:
+        loaded = {o.name for o in outcomes if o.status == "loaded"}
+        mark_months_loaded(context, {m for d in deliveries if d.name in loaded
+                                     for m in months_of(d)})
     return dg.MaterializeResult(metadata={**landing.summarise(outcomes), **counts})

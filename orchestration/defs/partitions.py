@@ -30,3 +30,16 @@ def register_months(context: dg.AssetExecutionContext, months: Iterable[str]) ->
     known = set(context.instance.get_dynamic_partitions(MONTHS.name))
     if new := sorted(set(months) - known):
         context.instance.add_dynamic_partitions(MONTHS.name, new)
+
+
+def mark_months_loaded(context: dg.AssetExecutionContext, months: Iterable[str]) -> None:
+    """Dagster's partition view learns of a month only from a materialisation with its key.
+    A run's own materialisation covers the months it was started for (none for the nightly
+    job); the other months its files brought in (the rest of a ledger year) get one event
+    each."""
+    covered = set(requested_months(context) or [])
+    for month in sorted(set(months) - covered):
+        context.log_event(dg.AssetMaterialization(
+            asset_key=context.asset_key, partition=month,
+            description="Inläst tillsammans med andra månader: i nattjobbet, eller med "
+            "räkenskapsårets SIE-fil när en annan månad kördes."))

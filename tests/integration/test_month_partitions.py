@@ -43,7 +43,10 @@ def test_months_load_their_own_files(tmp_path: Path, sample_raw: Path) -> None:
         assert one.success
         assert _loaded(db) == {"ledger/eskilstuna_2022.se", "payroll/lon_2022-05.csv"}
         mats = one.asset_materializations_for_node("landing__ledger")
-        assert [m.partition for m in mats] == ["2022-05"]
+        # the run's own month, and the rest of the fiscal year its file brought in
+        assert sorted(m.partition for m in mats) == [f"2022-{m:02d}" for m in range(1, 13)]
+        assert [m.partition for m in one.asset_materializations_for_node("landing__payroll")] \
+            == ["2022-05"]
 
         # a backfill of three months is one run: the 2021 file once, three payroll files
         backfill = dg.materialize(assets, resources=resources, instance=instance, tags={
@@ -65,3 +68,9 @@ def test_months_load_their_own_files(tmp_path: Path, sample_raw: Path) -> None:
         # the ledger's months run to the as-of date, not to the end of its fiscal year
         assert "2023-05" in months and "2023-06" not in months, " ".join(months)
         assert len(months) == len(set(months))
+        # Dagster's partition view shows every month that was loaded, by any kind of run
+        assert instance.get_materialized_partitions(dg.AssetKey(["landing", "payroll"])) \
+            == payroll_months
+        ledger_months = instance.get_materialized_partitions(dg.AssetKey(["landing", "ledger"]))
+        assert {"2020-01", "2021-12", "2022-01", "2023-05"} <= ledger_months
+        assert max(ledger_months) == "2023-05"

@@ -177,6 +177,7 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
             # the files are read again when the registry names other dimensions
             salt=json.dumps(dimensions, sort_keys=True),
             describe=lambda conn: {**_totals(conn), "dimensions": json.dumps(dimensions)},
+            months_of=lambda d: fiscal_months(d.paths[0], settings.as_of_date) or [],
         )
 
 

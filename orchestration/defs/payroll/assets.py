@@ -42,7 +42,8 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         deliveries = [d for d in deliveries if payroll_period_from_name(d.name) in wanted]
     register_months(context, {m for d in deliveries if (m := payroll_period_from_name(d.name))})
     return load_source(context, warehouse, "payroll", deliveries, read, TABLES,
-                       describe=_totals)
+                       describe=_totals,
+                       months_of=lambda d: [m] if (m := payroll_period_from_name(d.name)) else [])
 
 
 def _totals(conn: duckdb.DuckDBPyConnection) -> dict:
