@@ -19,6 +19,7 @@ import pyarrow as pa
 from orchestration.readers.errors import SourceFileError
 
 log = logging.getLogger(__name__)
+REASON_SUFFIX = ".reason.txt"  # beside a quarantined file's copy: why it was set aside
 
 FILES_DDL = """
 create table if not exists landing.files (
@@ -148,6 +149,7 @@ def ingest(
             outcomes.append(_quarantine(conn, source, item, sha, stamp, reason, quarantine_dir))
             continue
         outcomes.append(_load(conn, source, item, sha, stamp, loaded, table_names))
+        _release(quarantine_dir, source, item)
     return outcomes
 
 
@@ -211,6 +213,19 @@ def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str
     return Outcome(item.name, "loaded", rows=rows, replaced=replaced)
 
 
+def _release(quarantine_dir: Path, source: str, item: Delivery) -> None:
+    """A delivery that loads under a name once quarantined was corrected: its copy and reason
+    leave the quarantine (so `uppfoljning status` stops listing it); landing.files keeps the
+    quarantine row as history."""
+    folder = quarantine_dir / source
+    reason = folder / f"{item.name.replace('/', '__')}{REASON_SUFFIX}"
+    if not reason.exists():
+        return
+    reason.unlink()
+    for path in item.paths:
+        (folder / path.name).unlink(missing_ok=True)
+
+
 def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
                 stamp: str, reason: str, quarantine_dir: Path) -> Outcome:
     """Set the delivery aside with its reason; the rows of earlier good files stay."""
@@ -220,7 +235,7 @@ def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sh
     for path in item.paths:
         shutil.copy2(path, target / path.name)
     stem = item.name.replace("/", "__")
-    (target / f"{stem}.reason.txt").write_text(reason + "\n", encoding="utf-8")
+    (target / f"{stem}{REASON_SUFFIX}").write_text(reason + "\n", encoding="utf-8")
     conn.execute(
         "insert into landing.files (source, file_name, file_sha256, file_key, status, "
         "row_count, reason, seen_at, file_stamp) values (?, ?, ?, null, 'quarantined', 0, ?, ?, ?)",

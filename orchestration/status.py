@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from orchestration.landing import REASON_SUFFIX
 from orchestration.settings import PROJECT_ROOT, Settings, get_settings
 
 JOB_NAME = "nightly"
 TIMEZONE = ZoneInfo("Europe/Stockholm")
 FINDING_COLUMNS = ("severity", "check_name", "subject", "period", "detail", "amount_sek")
-REASON_SUFFIX = ".reason.txt"
 TRIGGER_SV = {"schedule": "utlöst av schemat", "sensor": "utlöst av raw/-sensorn",
               "manual": "startad manuellt"}
 STATUS_SV = {"SUCCESS": "lyckades", "FAILURE": "MISSLYCKADES", "CANCELED": "avbruten",

@@ -86,6 +86,15 @@ def test_payroll_redelivery_correction_and_quarantine(tmp_path: Path, sample_raw
     assert "lon_2022-07.csv" in (quarantine / "payroll" / "lon_2022-07.csv.reason.txt").read_text()
     assert _payroll_totals(warehouse) == totals
 
+    # July delivered again, correct: it loads and leaves the quarantine; the log keeps both
+    shutil.copy(sample_raw / "payroll" / "lon_2022-07.csv", folder)
+    fixed = [o for o in _ingest_payroll(warehouse, folder, quarantine) if o.status != "unchanged"]
+    assert [(o.name, o.status) for o in fixed] == [("lon_2022-07.csv", "loaded")]
+    assert list((quarantine / "payroll").iterdir()) == []
+    assert sorted(s for (s,) in warehouse.execute(
+        "select status from landing.files where file_name = 'lon_2022-07.csv'").fetchall()) \
+        == ["loaded", "quarantined"]
+
 
 def test_a_broken_correction_keeps_the_last_good_month(tmp_path: Path, sample_raw: Path,
                                                        warehouse) -> None:
