@@ -78,25 +78,31 @@ def publish(settings: Settings, run_id: str = "") -> Published:
     staging = out / f".governance-{version}-{os.getpid()}.duckdb"
     staging.unlink(missing_ok=True)
     tables: dict[str, int] = {}
-    # the new copy is its own file; the working file is only read
-    # storage v1.0: BI drivers built on DuckDB 1.x (ODBC, Metabase, Superset) can open it
-    with duckdb.connect(str(staging),
-                        config={"storage_compatibility_version": "v1.0.0"}) as conn:
-        conn.execute(f"attach '{settings.duckdb_path}' as src (read_only)")
-        conn.execute(f"create schema {MART_SCHEMA}")
-        for table in mart_tables(conn, catalog="src"):
-            conn.execute(f"create table {MART_SCHEMA}.{table} as {_select(conn, table)}")
-            tables[table] = conn.execute(
-                f"select count(*) from {MART_SCHEMA}.{table}").fetchall()[0][0]
-            source = f"{MART_SCHEMA}.{table}"
-            _atomic_copy(conn, f"select * from {source}", parquet_dir / f"{table}.parquet",
-                         "(format parquet, compression zstd)")
-            _atomic_csv(conn, _csv_select(conn, source), csv_dir / f"{table}.csv")
-        conn.execute("create table publication as select ? as version, "
-                     "? as as_of_date, ? as run_id, now() as published_at",
-                     [version, settings.as_of_date.isoformat(), run_id])
-        _write_report(conn, out / "valideringsrapport.html", settings)
-        conn.execute("detach src")
+    try:
+        # the new copy is its own file; the working file is only read
+        # storage v1.0: BI drivers built on DuckDB 1.x (ODBC, Metabase, Superset) can open it
+        with duckdb.connect(str(staging),
+                            config={"storage_compatibility_version": "v1.0.0"}) as conn:
+            conn.execute(f"attach '{settings.duckdb_path}' as src (read_only)")
+            conn.execute(f"create schema {MART_SCHEMA}")
+            for table in mart_tables(conn, catalog="src"):
+                conn.execute(f"create table {MART_SCHEMA}.{table} as {_select(conn, table)}")
+                tables[table] = conn.execute(
+                    f"select count(*) from {MART_SCHEMA}.{table}").fetchall()[0][0]
+                source = f"{MART_SCHEMA}.{table}"
+                _atomic_copy(conn, f"select * from {source}", parquet_dir / f"{table}.parquet",
+                             "(format parquet, compression zstd)")
+                _atomic_csv(conn, _csv_select(conn, source), csv_dir / f"{table}.csv")
+            conn.execute("create table publication as select ? as version, "
+                         "? as as_of_date, ? as run_id, now() as published_at",
+                         [version, settings.as_of_date.isoformat(), run_id])
+            _write_report(conn, out / "valideringsrapport.html", settings)
+            conn.execute("detach src")
+    except BaseException:
+        # a failed publication leaves no half-built copy behind
+        for leftover in (staging, staging.with_name(staging.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
     os.replace(staging, settings.published_duckdb_path)
     (out / "VERSION.json").write_text(json.dumps({
         "version": version, "as_of_date": settings.as_of_date.isoformat(), "run_id": run_id,

@@ -1,8 +1,9 @@
 """The resources every asset shares: the warehouse (settings + DuckDB connection) and dbt."""
 
 
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version
@@ -15,6 +16,24 @@ from packaging.version import Version
 
 from orchestration import landing
 from orchestration.settings import DBT_PROJECT_DIR, Settings, get_settings
+
+LOCK_RETRIES = 3
+LOCK_WAIT_ENV = "UPPFOLJNING_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT_SECONDS = 60
+
+
+def is_lock_conflict(message: str) -> bool:
+    """DuckDB's error when another process holds the file (a second writer, or a tool that
+    opened the working file instead of the published copy): it passes when that one ends."""
+    return "Could not set lock on file" in message
+
+
+def retry_later(why: str) -> dg.RetryRequested:
+    """The step runs again after a wait (Dagster step retry), up to LOCK_RETRIES times; only
+    then does the run fail. Other errors fail at once: the same data fails the same way."""
+    wait = float(os.environ.get(LOCK_WAIT_ENV, "").strip() or DEFAULT_LOCK_WAIT_SECONDS)
+    dg.get_dagster_logger().warning(f"{why}; försöker igen om {wait:.0f} s")
+    return dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=wait)
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -30,7 +49,26 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        conn = landing.connect(self.settings().duckdb_path)
+        """The working database, to write (the source assets)."""
+        with self._opened(landing.connect) as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The working database, read-only (the checks)."""
+        with self._opened(lambda path: duckdb.connect(str(path), read_only=True)) as conn:
+            yield conn
+
+    @contextmanager
+    def _opened(self, open_: Callable[[Path], duckdb.DuckDBPyConnection]
+                ) -> Iterator[duckdb.DuckDBPyConnection]:
+        path = self.settings().duckdb_path
+        try:
+            conn = open_(path)
+        except duckdb.IOException as exc:
+            if is_lock_conflict(str(exc)):
+                raise retry_later(f"{path} is held by another process") from exc
+            raise
         try:
             yield conn
         finally:

@@ -2,7 +2,6 @@
 rule allows against AS_OF_DATE (orchestration/validation/freshness.py)."""
 
 import dagster as dg
-import duckdb
 
 from orchestration.defs import keys
 from orchestration.defs.resources import Warehouse
@@ -17,7 +16,7 @@ def build(source: str, key: dg.AssetKey) -> dg.AssetChecksDefinition:
                     description=f"Aktualitet för {source}, bedömd mot AS_OF_DATE.")
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         settings = warehouse.settings()
-        with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        with warehouse.read() as conn:
             result = check(conn, source, settings.as_of_date)
         return dg.AssetCheckResult(
             passed=result.fresh, severity=dg.AssetCheckSeverity.WARN,

@@ -1,7 +1,6 @@
 """A blocking check that no personal data reached the mart or the payroll landing table."""
 
 import dagster as dg
-import duckdb
 
 from orchestration.defs.resources import Warehouse
 from orchestration.validation.privacy import scan
@@ -14,7 +13,7 @@ from orchestration.validation.privacy import scan
     description="Inga personnummer i textvärden och inga personuppgiftskolumner i lagret.",
 )
 def no_personal_data(warehouse: Warehouse) -> dg.AssetCheckResult:
-    with duckdb.connect(str(warehouse.settings().duckdb_path), read_only=True) as conn:
+    with warehouse.read() as conn:
         hits = scan(conn)
     return dg.AssetCheckResult(
         passed=not hits,

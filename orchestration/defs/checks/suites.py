@@ -5,7 +5,6 @@ downstream of its asset, a warning suite is flagged and the run goes on."""
 import json
 
 import dagster as dg
-import duckdb
 
 from orchestration.defs.resources import Warehouse
 from orchestration.settings import EXPECTATIONS_DIR
@@ -34,8 +33,7 @@ def build_check(suite: Suite) -> dg.AssetChecksDefinition:
         description=f"GX: {suite.description} ({suite.path.name}, {suite.severity})",
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
-        path = warehouse.settings().duckdb_path
-        with duckdb.connect(str(path), read_only=True) as conn:
+        with warehouse.read() as conn:
             result = run_suite(conn, suite)
         return dg.AssetCheckResult(
             passed=result.success,

@@ -13,10 +13,11 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.partitions import SINGLE_RUN
-from orchestration.defs.resources import Warehouse
+from orchestration.defs.resources import Warehouse, is_lock_conflict, retry_later
 from orchestration.validation.suites import import_gx_in_background
 
 
@@ -61,4 +62,10 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # partial-parse state from one night to the next
     target = settings.warehouse_dir / ".dbt_target"
     import_gx_in_background()  # the suites run after this step
-    yield from dbt.cli(args, context=context, target_path=target).stream()
+    try:
+        yield from dbt.cli(args, context=context, target_path=target).stream()
+    except DagsterDbtCliRuntimeError as exc:
+        if is_lock_conflict(str(exc)):  # dbt could not open the warehouse: try again later
+            raise retry_later(f"dbt: {settings.duckdb_path} is held by another process") \
+                from exc
+        raise

@@ -3,10 +3,11 @@ mart it copies materialised and no critical (blocking) check failed upstream."""
 
 
 import dagster as dg
+import duckdb
 
 from orchestration.defs.dbt.assets import governance_mart
 from orchestration.defs.partitions import SINGLE_RUN
-from orchestration.defs.resources import Warehouse
+from orchestration.defs.resources import Warehouse, is_lock_conflict, retry_later
 from orchestration.publish import publish
 
 MART_KEYS = [k for k in governance_mart.keys if k.path[0] == "marts"]
@@ -22,7 +23,13 @@ MART_KEYS = [k for k in governance_mart.keys if k.path[0] == "marts"]
     "och CSV-export för BI. Byts atomärt; en BI-klient som håller filen öppen stör aldrig.",
 )
 def published_mart(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    result = publish(warehouse.settings(), run_id=context.run.run_id)
+    settings = warehouse.settings()
+    try:
+        result = publish(settings, run_id=context.run.run_id)
+    except duckdb.IOException as exc:
+        if is_lock_conflict(str(exc)):
+            raise retry_later(f"{settings.duckdb_path} is held by another process") from exc
+        raise
     return dg.MaterializeResult(metadata={
         "version": result.version,
         "database": dg.MetadataValue.path(str(result.database)),
