@@ -24,6 +24,7 @@ MART_SCHEMA = "marts"
 SMALL_CELL_LIMIT = 3  # payroll cells covering fewer people are suppressed in everything BI reads
 SUPPRESSED_PAYROLL_COLUMNS = ("amount_sek", "hours", "head_count", "fte")
 BOM = "\ufeff".encode()
+REPORT_NAME = "valideringsrapport.html"
 
 
 @dataclass
@@ -70,13 +71,18 @@ def _csv_select(conn: duckdb.DuckDBPyConnection, source: str) -> str:
 
 
 def publish(settings: Settings, run_id: str = "") -> Published:
+    """Everything is built in hidden staging (a DuckDB file and an exports folder) and moved
+    into place only once all of it is written: a publication that fails half-way leaves the
+    last published copy and exports as they were."""
     out = settings.published_dir
     parquet_dir, csv_dir = out / "parquet", out / "csv"
     for d in (out, parquet_dir, csv_dir):
         d.mkdir(parents=True, exist_ok=True)
     version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     staging = out / f".governance-{version}-{os.getpid()}.duckdb"
-    staging.unlink(missing_ok=True)
+    exports = out / f".exports-{version}-{os.getpid()}"
+    (exports / "parquet").mkdir(parents=True)
+    (exports / "csv").mkdir()
     tables: dict[str, int] = {}
     try:
         # the new copy is its own file; the working file is only read
@@ -90,44 +96,38 @@ def publish(settings: Settings, run_id: str = "") -> Published:
                 tables[table] = conn.execute(
                     f"select count(*) from {MART_SCHEMA}.{table}").fetchall()[0][0]
                 source = f"{MART_SCHEMA}.{table}"
-                _atomic_copy(conn, f"select * from {source}", parquet_dir / f"{table}.parquet",
+                conn.execute(f"copy (select * from {source}) to "
+                             f"'{exports / 'parquet' / f'{table}.parquet'}' "
                              "(format parquet, compression zstd)")
-                _atomic_csv(conn, _csv_select(conn, source), csv_dir / f"{table}.csv")
+                write_csv(conn, _csv_select(conn, source), exports / "csv" / f"{table}.csv")
             conn.execute("create table publication as select ? as version, "
                          "? as as_of_date, ? as run_id, now() as published_at",
                          [version, settings.as_of_date.isoformat(), run_id])
-            _write_report(conn, out / "valideringsrapport.html", settings)
+            _write_report(conn, exports / REPORT_NAME, settings)
             conn.execute("detach src")
-    except BaseException:
-        # a failed publication leaves no half-built copy behind
+        # every file is complete: each move is atomic, and they follow one another at once
+        for staged in sorted(exports.rglob("*")):
+            if staged.is_file():
+                os.replace(staged, out / staged.relative_to(exports))
+        os.replace(staging, settings.published_duckdb_path)
+    finally:
+        shutil.rmtree(exports, ignore_errors=True)
         for leftover in (staging, staging.with_name(staging.name + ".wal")):
             leftover.unlink(missing_ok=True)
-        raise
-    os.replace(staging, settings.published_duckdb_path)
     (out / "VERSION.json").write_text(json.dumps({
         "version": version, "as_of_date": settings.as_of_date.isoformat(), "run_id": run_id,
         "tables": tables}, indent=2) + "\n", encoding="utf-8")
     return Published(version, settings.published_duckdb_path, parquet_dir, csv_dir, tables)
 
 
-def _atomic_copy(conn: duckdb.DuckDBPyConnection, select: str, target: Path,
-                 options: str) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    conn.execute(f"copy ({select}) to '{tmp}' {options}")
-    os.replace(tmp, target)
-
-
-def _atomic_csv(conn: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
+def write_csv(conn: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
     body = target.with_name(f".{target.name}.body")
     conn.execute(f"copy ({select}) to '{body}' (format csv, header, delimiter ';', "
                  "dateformat '%Y-%m-%d')")
-    tmp = target.with_name(f".{target.name}.tmp")
-    with tmp.open("wb") as f, body.open("rb") as src:
+    with target.open("wb") as f, body.open("rb") as src:
         f.write(BOM)
         shutil.copyfileobj(src, f, 4 * 1024 * 1024)
     body.unlink()
-    os.replace(tmp, target)
-
 
 
 def _write_report(conn: duckdb.DuckDBPyConnection, target: Path, settings: Settings) -> None:

@@ -252,3 +252,48 @@ def test_a_bi_reader_never_blocks_a_publication(reader, pipeline_env: dict) -> N
     assert len(summary["held_versions"]) == 1
     assert summary["held_versions"][0] not in versions
     assert summary["after_reconnect"] == versions[-1]
+
+
+def test_a_publication_failing_half_way_changes_nothing(
+        nightly, pipeline_env: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exports are staged with the copy: a failure after some tables were exported leaves
+    every published file (copy, Parquet, CSV, report, VERSION.json) as it was."""
+    import hashlib
+    from dataclasses import replace
+
+    from orchestration import publish as publication
+    from orchestration.settings import get_settings
+
+    # a copy of the warehouse whose first mart table has changed since it was published
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(pipeline_env["warehouse"], warehouse,
+                    ignore=shutil.ignore_patterns(".dbt_target", "quarantine"))
+    settings = replace(get_settings(), warehouse_dir=warehouse)
+    with duckdb.connect(str(settings.duckdb_path)) as conn:
+        assert conn.execute("select min(table_name) from information_schema.tables "
+                            "where table_schema = 'marts'").fetchall()[0][0] == "dim_accounts"
+        conn.execute("update marts.dim_accounts set account_name = account_name || ' (ändrad)'")
+    published = settings.published_dir
+
+    def snapshot() -> dict[str, str]:
+        return {str(p.relative_to(published)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(published.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    assert {"parquet/fct_findings.parquet", "csv/fct_findings.csv", "VERSION.json",
+            "governance.duckdb", "valideringsrapport.html"} <= set(before)
+    written = publication.write_csv
+    calls = []
+
+    def failing_third(conn, select, target):  # a disk error, say, on the third table
+        calls.append(target.name)
+        if len(calls) == 3:
+            raise OSError("No space left on device")
+        written(conn, select, target)
+
+    monkeypatch.setattr(publication, "write_csv", failing_third)
+    time.sleep(1.1)  # a new version stamp
+    with pytest.raises(OSError, match="No space left"):
+        publication.publish(settings)
+    assert len(calls) == 3
+    assert snapshot() == before  # hidden staging is gone too: the snapshot lists every file
