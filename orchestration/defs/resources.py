@@ -22,18 +22,23 @@ LOCK_WAIT_ENV = "UPPFOLJNING_LOCK_WAIT_SECONDS"
 DEFAULT_LOCK_WAIT_SECONDS = 60
 
 
-def is_lock_conflict(message: str) -> bool:
-    """DuckDB's error when another process holds the file (a second writer, or a tool that
-    opened the working file instead of the published copy): it passes when that one ends."""
-    return "Could not set lock on file" in message
-
-
-def retry_later(why: str) -> dg.RetryRequested:
-    """The step runs again after a wait (Dagster step retry), up to LOCK_RETRIES times; only
-    then does the run fail. Other errors fail at once: the same data fails the same way."""
-    wait = float(os.environ.get(LOCK_WAIT_ENV, "").strip() or DEFAULT_LOCK_WAIT_SECONDS)
-    dg.get_dagster_logger().warning(f"{why}; försöker igen om {wait:.0f} s")
-    return dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=wait)
+@contextmanager
+def retry_when_locked(what: Path) -> Iterator[None]:
+    """DuckDB refuses a file that another process holds (a second writer, or a tool that
+    opened the working file instead of the published copy), and that passes when the other
+    one ends: the step then runs again after a wait (a Dagster step retry), up to
+    LOCK_RETRIES times, before the run fails. Any other error fails at once: the same data
+    would fail the same way. The dbt step and publication open the file their own way and
+    wrap themselves in this too."""
+    try:
+        yield
+    except Exception as exc:
+        if "Could not set lock on file" not in str(exc):
+            raise
+        wait = float(os.environ.get(LOCK_WAIT_ENV, "").strip() or DEFAULT_LOCK_WAIT_SECONDS)
+        dg.get_dagster_logger().warning(
+            f"{what} is held by another process; försöker igen om {wait:.0f} s")
+        raise dg.RetryRequested(max_retries=LOCK_RETRIES, seconds_to_wait=wait) from exc
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -63,12 +68,8 @@ class Warehouse(dg.ConfigurableResource):
     def _opened(self, open_: Callable[[Path], duckdb.DuckDBPyConnection]
                 ) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.settings().duckdb_path
-        try:
+        with retry_when_locked(path):
             conn = open_(path)
-        except duckdb.IOException as exc:
-            if is_lock_conflict(str(exc)):
-                raise retry_later(f"{path} is held by another process") from exc
-            raise
         try:
             yield conn
         finally:

@@ -210,12 +210,11 @@ def month_of_change(raw_dir: Path, names: list[str], as_of: date) -> str | None:
             return None
     if len(payroll_months) > 1:
         return None
-    candidates = set.intersection(*ledger_months) if ledger_months else payroll_months
-    if payroll_months:
-        candidates &= payroll_months
+    candidates = set.intersection(*ledger_months, *([payroll_months] if payroll_months else []))
     if not candidates:
         return None
-    closed = [m for m in candidates if m <= as_of.strftime("%Y-%m")]
+    as_of_month = as_of.strftime("%Y-%m")
+    closed = [m for m in candidates if m <= as_of_month]
     return max(closed) if closed else min(candidates)
 
 

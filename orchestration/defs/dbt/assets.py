@@ -13,11 +13,10 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
-from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.partitions import SINGLE_RUN
-from orchestration.defs.resources import Warehouse, is_lock_conflict, retry_later
+from orchestration.defs.resources import Warehouse, retry_when_locked
 from orchestration.validation.suites import import_gx_in_background
 
 
@@ -62,10 +61,5 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # partial-parse state from one night to the next
     target = settings.warehouse_dir / ".dbt_target"
     import_gx_in_background()  # the suites run after this step
-    try:
+    with retry_when_locked(settings.duckdb_path):  # dbt opens the file in its own process
         yield from dbt.cli(args, context=context, target_path=target).stream()
-    except DagsterDbtCliRuntimeError as exc:
-        if is_lock_conflict(str(exc)):  # dbt could not open the warehouse: try again later
-            raise retry_later(f"dbt: {settings.duckdb_path} is held by another process") \
-                from exc
-        raise

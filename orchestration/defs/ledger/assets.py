@@ -165,11 +165,17 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
         dimensions = registry_dimensions(conn)
         loaded = loaded_coverage(conn)
     deliveries = landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES)
+    # each file's fiscal year from its head (None: the reader will say what is wrong)
+    held = {d.name: fiscal_months(d.paths[0]) for d in deliveries}
     if (wanted := requested_months(context)) is not None:
         deliveries = [d for d in deliveries
-                      if (held := fiscal_months(d.paths[0])) is None or set(held) & set(wanted)]
-    register_months(context, {m for d in deliveries
-                              for m in fiscal_months(d.paths[0], settings.as_of_date) or []})
+                      if held[d.name] is None or set(held[d.name]) & set(wanted)]
+    as_of = settings.as_of_date.strftime("%Y-%m")  # partitions run to the as-of month
+
+    def months_of(d: landing.Delivery) -> list[str]:
+        return [m for m in held[d.name] or [] if m <= as_of]
+
+    register_months(context, {m for d in deliveries for m in months_of(d)})
     with tempfile.TemporaryDirectory(dir=settings.warehouse_dir, prefix=".sie-") as tmp:
         return load_source(
             context, warehouse, "ledger", deliveries,
@@ -177,7 +183,7 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
             # the files are read again when the registry names other dimensions
             salt=json.dumps(dimensions, sort_keys=True),
             describe=lambda conn: {**_totals(conn), "dimensions": json.dumps(dimensions)},
-            months_of=lambda d: fiscal_months(d.paths[0], settings.as_of_date) or [],
+            months_of=months_of,
         )
 
 

@@ -3,11 +3,10 @@ mart it copies materialised and no critical (blocking) check failed upstream."""
 
 
 import dagster as dg
-import duckdb
 
 from orchestration.defs.dbt.assets import governance_mart
 from orchestration.defs.partitions import SINGLE_RUN
-from orchestration.defs.resources import Warehouse, is_lock_conflict, retry_later
+from orchestration.defs.resources import Warehouse, retry_when_locked
 from orchestration.publish import publish
 
 MART_KEYS = [k for k in governance_mart.keys if k.path[0] == "marts"]
@@ -24,12 +23,8 @@ MART_KEYS = [k for k in governance_mart.keys if k.path[0] == "marts"]
 )
 def published_mart(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     settings = warehouse.settings()
-    try:
+    with retry_when_locked(settings.duckdb_path):  # publication attaches the working file
         result = publish(settings, run_id=context.run.run_id)
-    except duckdb.IOException as exc:
-        if is_lock_conflict(str(exc)):
-            raise retry_later(f"{settings.duckdb_path} is held by another process") from exc
-        raise
     return dg.MaterializeResult(metadata={
         "version": result.version,
         "database": dg.MetadataValue.path(str(result.database)),

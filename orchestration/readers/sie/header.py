@@ -33,14 +33,10 @@ def current_fiscal_year(path: Path) -> tuple[date, date] | None:
     return None
 
 
-def fiscal_months(path: Path, until: date | None = None) -> list[str] | None:
-    """YYYY-MM of the months in the file's fiscal year (up to `until`, if given); None when
-    its head declares no fiscal year."""
+def fiscal_months(path: Path) -> list[str] | None:
+    """YYYY-MM of the months in the file's fiscal year; None when its head declares none."""
     year = current_fiscal_year(path)
-    if year is None:
-        return None
-    start, end = year
-    return months_between(start, end if until is None else max(start, min(end, until)))
+    return None if year is None else months_between(*year)
 
 
 def months_between(start: date, end: date) -> list[str]:
