@@ -11,12 +11,12 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install prepare lint bench dev clean
+.PHONY: run test install prepare browser lint bench dev clean
 
 run: prepare ## install if needed, write the sample if raw/ is empty, run the nightly job, publish
 	$(BIN)/uppfoljning run
 
-test: prepare ## install if needed and run every test
+test: prepare browser ## install if needed and run every test
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -43,6 +43,11 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml $(STAMP)
 	cp orchestration/dagster.yaml $@
 	# create the instance's storage once, before two processes race to create it
 	$(BIN)/dagster instance migrate > /dev/null
+
+# The report tests open the reports in Debian's Chromium (never `playwright install`, which
+# downloads a browser build); installed here where it is missing.
+browser:
+	@command -v chromium > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests
