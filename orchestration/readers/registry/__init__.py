@@ -7,12 +7,14 @@ within the file that holds the entry.
 - `model`: what the registry holds;
 - `yaml_files`: reading and merging the YAML files into one delivery;
 - `entries`: field access with errors that name file and key path;
-- `sections`: each section built from its entries, and `load_registry`;
+- `load`: `load_registry`, from the files in raw/registry/;
+- `sections`: each section built from its entries (`ledger_settings` and `indicators` apart);
 - `cross_checks`: references between sections;
 - `periods`: the reporting calendar's periods;
 - `tables`: the landing tables.
 """
 
+from orchestration.readers.registry.load import load_registry
 from orchestration.readers.registry.model import (
     FREQUENCIES,
     PROGRAMME,
@@ -28,7 +30,6 @@ from orchestration.readers.registry.model import (
     RequiredReport,
 )
 from orchestration.readers.registry.periods import period_bounds, report_calendar
-from orchestration.readers.registry.sections import load_registry
 from orchestration.readers.registry.tables import SCHEMAS, registry_tables
 
 __all__ = [
