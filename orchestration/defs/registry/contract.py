@@ -6,8 +6,6 @@ published version stays, and the run summary shows the Swedish sentences instead
 error. A registry that does not load is the registry asset's business: it is quarantined and
 the last good one is used, so its problems only block when there is no last good registry."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 
 import dagster as dg
