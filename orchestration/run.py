@@ -14,6 +14,7 @@ import duckdb
 from orchestration.settings import PROJECT_ROOT, Settings, get_settings
 
 SOURCES = ("registry", "ledger", "payroll", "grants", "reports", "survey")
+CONTRACT_CHECK = "landing/contract:leveransen_foljer_kontraktet"
 
 
 def raw_has_data(raw_dir: Path) -> bool:
@@ -70,8 +71,10 @@ def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = 
             what = "; ".join(f"{k}: {getattr(v, 'value', v)}" for k, v in ev.metadata.items()
                              if k not in ("rows_checked", "expectations"))
             failed.append((name, ev.severity.value, what[:400]))
-    report = RunReport(result.success, result.run_id, materialized, sorted(passed),
-                       sorted(failed), sorted(result.get_failed_step_keys()))
+    # a delivery that breaks the contract skips the build (no error trace): the night failed
+    blocked = any(name == CONTRACT_CHECK for name, _, _ in failed)
+    report = RunReport(result.success and not blocked, result.run_id, materialized,
+                       sorted(passed), sorted(failed), sorted(result.get_failed_step_keys()))
     if settings.duckdb_path.exists():
         with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
             from orchestration.publish import mart_tables

@@ -26,6 +26,14 @@ CHECK_LABELS = {
     "indicators_complete": "Indikatorer utan utfall eller målvärde",
     "registry_complete": "Satsningar utan ansvar, koder eller mål",
     "totals_tie": "Summor som inte stämmer",
+    "contract": "Leveransen mot kontraktet (styrmodell och SIE-filer)",
+    "ledger_object_code_unknown": "Objektkoder som varken filen eller styrmodellen känner",
+    "payroll_object_code_unknown": "Lönerader på objektkoder som styrmodellen inte känner",
+    "grant_report_without_decision": "Återrapporteringar utan bidragsbeslut",
+    "report_unknown_body": "Rapporter från organ som styrmodellen inte känner",
+    "report_unknown_initiative": "Rapporter om satsningar som styrmodellen inte känner",
+    "sie_undeclared_object": "Objekt som används men inte deklareras i SIE-filen",
+    "sie_undeclared_account": "Konton som används men inte deklareras i SIE-filen",
 }
 SEVERITY_LABELS = {"critical": "kritisk", "warning": "varning"}
 
