@@ -156,6 +156,11 @@ def test_another_shape_runs_through_and_every_unknown_code_is_a_finding(
     # KS's own report is still missing, and says so, beside the finding that names KSS
     assert any(f[0] == "reporting_delivered" and f[5].startswith("KS/trygga_unga")
                for f in findings)
+    # an initiative several committees run cannot be split without a responsibility dimension
+    shared = [i for i in reg.initiatives if len(i.run_by) > 1]
+    assert shared
+    for i in shared:
+        finding("rule_not_judged", f"Satsningen {i.id} ", f"ägaren {i.owner}")
     # every contract warning is a finding and is in the summary, word for word
     for p in warnings:
         assert p.message in console, p.message

@@ -134,6 +134,10 @@ select * from {{ ref('int_findings__reader_warnings') }}
 union all
 select * from {{ ref('int_findings__unknown_codes') }}
 
+-- rules that need a dimension the registry does not declare
+union all
+select * from {{ ref('int_findings__not_judged') }}
+
 -- the contract's warnings (a blocker stops the night before this model is built)
 union all
 select 'contract', 'warning', source_file || coalesce(', ' || place, '') || ' '

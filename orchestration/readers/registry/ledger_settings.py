@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from orchestration.readers.registry.entries import Entry
 from orchestration.readers.registry.model import REQUIRED_DIMENSIONS
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def ledger_settings(e: Entry) -> dict[str, Any]:
@@ -19,9 +22,16 @@ def ledger_settings(e: Entry) -> dict[str, Any]:
     dims = e.sub("dimensions")
     numbers: dict[str, int] = {}
     for name in dims.value:
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            # the name becomes a column, <name>_code, in the landing tables
+            raise dims.fail(str(name), f"dimensionens namn {name!r}: använd små bokstäver a-z, "
+                            "siffror och _, t.ex. responsibility eller counterpart")
         number = dims.integer(name)
         if number < 1:
             raise dims.fail(name, f"SIE-dimensionsnummer är positiva, inte {number}")
+        if number == 7:
+            raise dims.fail(name, "dimension 7 är SIE:s anställda (personuppgifter) och läses "
+                            "aldrig in; ange en annan dimension")
         numbers[str(name)] = number
     for name in REQUIRED_DIMENSIONS:
         if name not in numbers:

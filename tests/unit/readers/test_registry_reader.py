@@ -287,3 +287,24 @@ def test_empty_folder(tmp_path: Path):
     assert (
         str(reject(tmp_path / "registry")) == "registry: mappen har inga styrmodellsfiler (*.yaml)"
     )
+
+
+@pytest.mark.parametrize(("old", "new", "key", "words"), [
+    ("activity: 2,", "Activity-1: 2,", "ledger.dimensions.Activity-1", "små bokstäver"),
+    ("activity: 2,", "counterpart: 7,", "ledger.dimensions.counterpart", "personuppgifter"),
+])
+def test_dimension_names_become_columns_and_7_is_never_read(tmp_path: Path, old: str,
+                                                            new: str, key: str, words: str):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", old, new)
+    err = reject(folder)
+    assert (err.file, err.key) == ("governance.yaml", key)
+    assert words in err.reason
+
+
+def test_any_other_dimension_with_any_number(tmp_path: Path):
+    folder = copy(tmp_path)
+    edit(folder / "governance.yaml", "{responsibility: 1, activity: 2, project: 6, object: 22}",
+         "{counterpart: 9, free_1: 12, object: 30}")
+    reg = load_registry(folder)
+    assert reg.dimension_numbers() == {"counterpart": 9, "free_1": 12, "object": 30}
