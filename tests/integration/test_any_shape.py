@@ -145,7 +145,7 @@ def test_another_shape_runs_through_and_every_unknown_code_is_a_finding(
 
     ledger = finding("ledger_object_code_unknown", "7997", "varken i filens #OBJEKT")
     assert ledger[2:4] == ("eskilstuna_2022.se", f"rad {planted['ledger_line']}")
-    undeclared = finding("sie_undeclared_object", "7997", "deklareras inte")
+    undeclared = finding("sie_undeclared_object", "'7997'", "inte deklarerat i filen")
     assert undeclared[2:4] == ("eskilstuna_2022.se", f"rad {planted['ledger_line']}")
     payroll = finding("payroll_object_code_unknown", "7999")
     assert payroll[2] == "lon_2022-03.csv" and "objekt 7999" in payroll[3]
