@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.registry.entries import Entry
+from orchestration.readers.registry.follow_up import area, goal, peer_set
 from orchestration.readers.registry.indicators import indicator
 from orchestration.readers.registry.ledger_settings import ledger_settings
 from orchestration.readers.registry.model import (
@@ -61,6 +62,8 @@ def build_registry(merged: Merged, files: list[str]) -> Registry:
     reg.allocations = [_allocation(e) for e in entries("allocations")]
     reg.indicators = [indicator(e, reg.municipality_code) for e in entries("indicators")]
     reg.required_reports = [_required_report(e) for e in entries("required_reports")]
+    reg.areas, reg.goals = [area(e) for e in entries("areas")], [goal(e) for e in entries("goals")]
+    reg.peer_sets = [peer_set(e) for e in entries("peer_sets")]
     return reg
 
 
