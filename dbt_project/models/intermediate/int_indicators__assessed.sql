@@ -46,7 +46,7 @@ select
     outcome_status,
     last_outcome_year,
     year_has_ended,
-    progress_share,
+    round(progress_share, 4) as progress_share,
     case
         when target is null then 'ingen_malniva'
         when outcome is null then 'bedomning_saknas'

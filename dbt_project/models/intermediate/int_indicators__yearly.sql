@@ -63,15 +63,15 @@ select
     i.partial_share,
     i.baseline_year,
     coalesce(g.area_baseline_value, i.baseline_value, b.outcome) as baseline,
-    coalesce(at.target, it.target) as target,
+    coalesce(area_t.target, it.target) as target,
     o.outcome,
     o.outcome_status,
     lp.last_outcome_year,
     g.year < year(cast('{{ var("as_of_date") }}' as date)) as year_has_ended
 from grid as g
 inner join indicators as i using (indicator_id)
-left join all_targets as at
-    on at.indicator_id = g.indicator_id and at.area_id = g.area_id and at.year = g.year
+left join all_targets as area_t
+    on area_t.indicator_id = g.indicator_id and area_t.area_id = g.area_id and area_t.year = g.year
 left join all_targets as it
     on it.indicator_id = g.indicator_id and it.area_id is null and it.year = g.year
 left join outcomes as o
