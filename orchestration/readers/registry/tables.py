@@ -257,8 +257,6 @@ def registry_tables(reg: Registry) -> dict[str, pa.Table]:
             }
         )
     rows["registry_report_calendar"] = report_calendar(reg)
-    follow_up = follow_up_tables(reg)
-    return {
-        name: follow_up[name] if name in follow_up else pa.Table.from_pylist(rows[name], schema=schema)
-        for name, schema in SCHEMAS.items()
-    }
+    tables = {name: pa.Table.from_pylist(rows[name], schema=schema)
+              for name, schema in SCHEMAS.items() if name not in FOLLOW_UP_SCHEMAS}
+    return {**tables, **follow_up_tables(reg)}

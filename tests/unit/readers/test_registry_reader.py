@@ -235,7 +235,7 @@ def test_unknown_indicator_source_kind(tmp_path: Path):
     err = reject(folder)
     assert str(err) == (
         "governance.yaml, key indicators[1].source.kind: unknown source kind 'excel': "
-        "expected scb or kolada"
+        "expected scb, kolada, survey"
     )
 
 
