@@ -57,6 +57,19 @@ class PeerSet:
     is_default: bool
 
 
+@dataclass(frozen=True)
+class InitiativeGoal:
+    origin: Origin
+    initiative: str
+    goal: str
+
+
+def initiative_goals(entries: list[Entry]) -> list[InitiativeGoal]:
+    """`goal:` on an initiative entry: the goal it serves (goals may list it instead)."""
+    return [InitiativeGoal(e.origin, e.text("id"), e.text("goal"))
+            for e in entries if e.value.get("goal") is not None]
+
+
 def area(e: Entry) -> Area:
     e.known("id", "name", "kind", "code")
     kind = e.text("kind", required=False) or "stadsdel"
@@ -144,11 +157,16 @@ def check_follow_up(reg) -> None:
                     f"{g.parent!r} is {parent.level}", key=_where(g.origin, "parent"))
     indicators = {i.id: i for i in reg.indicators}
     initiatives = {i.id for i in reg.initiatives}
+    listed_by: dict[str, str] = {}
     for g in reg.goals:
         for n, ind in enumerate(g.indicators):
             if ind not in indicators:
                 raise SourceFileError(g.origin.file, f"unknown indicator {ind!r}",
                                       key=_where(g.origin, f"indicators[{n}]"))
+            if listed_by.setdefault(ind, g.id) != g.id:
+                raise SourceFileError(
+                    g.origin.file, f"indicator {ind!r} already serves goal {listed_by[ind]!r}; "
+                    "an indicator serves one goal", key=_where(g.origin, f"indicators[{n}]"))
             own = indicators[ind].goal
             if own is not None and own != g.id:
                 raise SourceFileError(
@@ -158,6 +176,10 @@ def check_follow_up(reg) -> None:
             if init not in initiatives:
                 raise SourceFileError(g.origin.file, f"unknown initiative {init!r}",
                                       key=_where(g.origin, f"initiatives[{n}]"))
+    for link in reg.initiative_goals:
+        if link.goal not in goals:
+            raise SourceFileError(link.origin.file, f"unknown goal {link.goal!r}",
+                                  key=_where(link.origin, "goal"))
     for ind in reg.indicators:
         if ind.goal is not None and ind.goal not in goals:
             raise SourceFileError(ind.origin.file, f"unknown goal {ind.goal!r}",

@@ -76,6 +76,8 @@ def follow_up_tables(reg: Registry) -> dict[str, pa.Table]:
         )
         if ind.goal is not None:
             links.add((f, ind.goal, "indicator", ind.id))
+    links.update((i.origin.file, i.goal, "initiative", i.initiative)
+                 for i in reg.initiative_goals)
     for g in reg.goals:
         f = g.origin.file
         rows["registry_goals"].append({"source_file": f, "goal_id": g.id, "name": g.name,

@@ -145,6 +145,7 @@ class Registry:
     areas: list[Any] = field(default_factory=list)  # follow_up.Area, without the municipality
     goals: list[Any] = field(default_factory=list)  # follow_up.Goal
     peer_sets: list[Any] = field(default_factory=list)  # follow_up.PeerSet
+    initiative_goals: list[Any] = field(default_factory=list)  # follow_up.InitiativeGoal
     warnings: list[str] = field(default_factory=list)
 
     def dimension_numbers(self) -> dict[str, int]:

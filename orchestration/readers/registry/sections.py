@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.registry.entries import Entry
-from orchestration.readers.registry.follow_up import area, goal, peer_set
+from orchestration.readers.registry.follow_up import area, goal, initiative_goals, peer_set
 from orchestration.readers.registry.indicators import indicator
 from orchestration.readers.registry.ledger_settings import ledger_settings
 from orchestration.readers.registry.model import (
@@ -64,6 +64,7 @@ def build_registry(merged: Merged, files: list[str]) -> Registry:
     reg.required_reports = [_required_report(e) for e in entries("required_reports")]
     reg.areas, reg.goals = [area(e) for e in entries("areas")], [goal(e) for e in entries("goals")]
     reg.peer_sets = [peer_set(e) for e in entries("peer_sets")]
+    reg.initiative_goals = initiative_goals(entries("initiatives"))
     return reg
 
 
@@ -117,6 +118,7 @@ def _initiative(e: Entry) -> Initiative:
         "first_year",
         "last_year",
         "funding_order",
+        "goal",  # read by follow_up.initiative_goals
     )
     first, last = e.year_range()
     init = Initiative(

@@ -55,8 +55,17 @@ def _reject(folder: Path) -> SourceFileError:
     return info.value
 
 
+def _initiative_goal(folder: Path, goal: str) -> Path:
+    governance = folder / "governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    assert "    name: Lovstöd\n" in text
+    with_goal = text.replace("    name: Lovstöd\n", f"    name: Lovstöd\n    goal: {goal}\n")
+    governance.write_text(with_goal, encoding="utf-8")
+    return folder
+
+
 def test_follow_up_context_reaches_the_landing_tables(tmp_path: Path) -> None:
-    reg = load_registry(_folder(tmp_path))
+    reg = load_registry(_initiative_goal(_folder(tmp_path), "attraktiv"))
     assert not [w for w in reg.warnings if "uppfoljning.yaml" in w]
     tables = {k: v.to_pylist() for k, v in registry_tables(reg).items()}
     areas = {r["area_id"]: (r["kind"], r["code"]) for r in tables["registry_areas"]}
@@ -78,7 +87,7 @@ def test_follow_up_context_reaches_the_landing_tables(tmp_path: Path) -> None:
     links = {(r["goal_id"], r["member_kind"], r["member_id"])
              for r in tables["registry_goal_links"]}
     assert links == {("trygga", "indicator", "nri_trygghet"), ("trygga", "initiative", "lovstod"),
-                     ("trygga", "indicator", "oro")}
+                     ("trygga", "indicator", "oro"), ("attraktiv", "initiative", "lovstod")}
     members = [(r["peer_set_id"], r["municipality"]) for r in tables["registry_peer_set_members"]]
     assert members == [("lista", "0180"), ("lista", "1280")]  # 1280 unquoted is still a code
     assert [r["kolada_group"] for r in tables["registry_peer_sets"]] == ["G124009", None]
@@ -129,3 +138,18 @@ def test_an_indicator_in_two_goals_is_refused(tmp_path: Path) -> None:
     err = _reject(_folder(tmp_path, text))
     assert (err.key, err.reason) == ("goals[2].indicators[1]",
                                      "indicator 'oro' says it serves goal 'attraktiv'")
+
+
+def test_an_indicator_listed_by_two_goals_is_refused(tmp_path: Path) -> None:
+    text = FOLLOW_UP.replace("level: strategic, parent: vision}",
+                             "level: strategic, parent: vision, indicators: [nri_trygghet]}")
+    err = _reject(_folder(tmp_path, text))
+    assert (err.key, err.reason) == (
+        "goals[2].indicators[0]",
+        "indicator 'nri_trygghet' already serves goal 'attraktiv'; an indicator serves one goal")
+
+
+def test_an_initiative_names_an_unknown_goal(tmp_path: Path) -> None:
+    err = _reject(_initiative_goal(_folder(tmp_path), "trygghet"))
+    assert (err.file, err.key, err.reason) == ("governance.yaml", "initiatives[1].goal",
+                                               "unknown goal 'trygghet'")
