@@ -11,7 +11,7 @@ from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
-from orchestration.readers.jsonstat import jsonstat_observations, load_json
+from orchestration.readers.jsonstat import OBSERVATION_SCHEMA, jsonstat_observations, load_json
 from orchestration.readers.kolada import (
     GROUP_SCHEMA,
     KOLADA_SCHEMA,
@@ -24,8 +24,8 @@ from orchestration.readers.survey_csv import OWN_SCHEMA, read_own_measurements
 TABLES = ["survey_scb", "survey_kolada", "survey_own", "survey_kolada_groups"]
 # Every delivery writes every table it owns (empty where it has no rows), so each table exists
 # as soon as one survey file does: a municipality without own measurements still builds.
-_EMPTY = {"survey_kolada": KOLADA_SCHEMA, "survey_own": OWN_SCHEMA,
-          "survey_kolada_groups": GROUP_SCHEMA}
+_EMPTY = {"survey_scb": OBSERVATION_SCHEMA, "survey_kolada": KOLADA_SCHEMA,
+          "survey_own": OWN_SCHEMA, "survey_kolada_groups": GROUP_SCHEMA}
 
 
 def _with_empty(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
