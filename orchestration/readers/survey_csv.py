@@ -46,7 +46,7 @@ def _text(path: Path, name: str) -> str:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise SourceFileError(name, "not valid UTF-8", line=line) from None
+        raise SourceFileError(name, "är inte giltig UTF-8", line=line) from None
 
 
 def read_own_measurements(path: Path, *, source_file: str | None = None) -> pa.Table:
@@ -55,14 +55,14 @@ def read_own_measurements(path: Path, *, source_file: str | None = None) -> pa.T
     text = _text(path, name)
     first = text.split("\n", 1)[0]
     if not first.strip():
-        raise SourceFileError(name, "empty file: expected the header indicator;year;area;value",
+        raise SourceFileError(name, "tom fil: förväntade rubrikraden indicator;year;area;value",
                               line=1)
     delimiter = ";" if ";" in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise SourceFileError(name, f"missing column(s): {', '.join(missing)}; expected "
+        raise SourceFileError(name, f"kolumn saknas: {', '.join(missing)}; förväntade "
                               "indicator;year;area;value[;status]", line=1)
     at = {c: header.index(c) for c in (*REQUIRED, "status") if c in header}
     columns: dict[str, list] = {f.name: [] for f in OWN_SCHEMA}
@@ -80,9 +80,9 @@ def read_own_measurements(path: Path, *, source_file: str | None = None) -> pa.T
         indicator, year_text, area, raw = (cell(c) for c in REQUIRED)
         status = cell("status") or None
         if not indicator:
-            raise SourceFileError(name, "indicator is empty", line=line)
+            raise SourceFileError(name, "indicator är tom", line=line)
         if not year_text.isdigit() or not 1900 <= int(year_text) <= 2999:
-            raise SourceFileError(name, f"year must be a year, not {year_text!r}", line=line)
+            raise SourceFileError(name, f"year ska vara ett årtal, inte {year_text!r}", line=line)
         year = int(year_text)
         value: float | None = None
         if raw in MISSING_MARKS or raw == "":
@@ -90,12 +90,12 @@ def read_own_measurements(path: Path, *, source_file: str | None = None) -> pa.T
         elif _NUMBER.match(raw.replace("\u00a0", "").replace(" ", "")):
             value = float(raw.replace("\u00a0", "").replace(" ", "").replace(",", "."))
         else:
-            raise SourceFileError(name, f"value must be a number or one of "
-                                  f"{' '.join(MISSING_MARKS[:4])}, not {raw!r}", line=line)
+            raise SourceFileError(name, f"value ska vara ett tal eller ett av "
+                                  f"{' '.join(MISSING_MARKS[:4])}, inte {raw!r}", line=line)
         key = (indicator, year, area)
         if key in seen:
-            raise SourceFileError(name, f"{indicator} {year} {area or 'hela kommunen'} is given "
-                                  f"twice (first on line {seen[key]})", line=line)
+            raise SourceFileError(name, f"{indicator} {year} {area or 'hela kommunen'} finns "
+                                  f"två gånger (först på rad {seen[key]})", line=line)
         seen[key] = line
         for column, v in (("source_file", name), ("source_line", line),
                           ("indicator", indicator), ("year", year), ("area", area or None),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from orchestration.readers.errors import SourceFileError
-from orchestration.readers.registry.follow_up import check_follow_up
 from orchestration.readers.registry.model import PROGRAMME, Origin, Registry
 
 
@@ -119,8 +118,6 @@ def cross_check(reg: Registry) -> None:
     for ind in reg.indicators:
         for n, name in enumerate(ind.initiatives):
             _known(name, initiatives, ind.origin, f"initiatives[{n}]", "initiative")
-
-    check_follow_up(reg)  # areas, goals and peer sets (follow_up.py)
 
     receivers = {**committees, **bodies}
     for r in reg.required_reports:

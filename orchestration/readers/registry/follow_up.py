@@ -74,9 +74,9 @@ def area(e: Entry) -> Area:
     e.known("id", "name", "kind", "code")
     kind = e.text("kind", required=False) or "stadsdel"
     if kind not in AREA_KINDS:
-        raise e.fail("kind", f"{kind!r} is not one of {', '.join(AREA_KINDS)}")
+        raise e.fail("kind", f"{kind!r} är inte en av {', '.join(AREA_KINDS)}")
     if kind == WHOLE_MUNICIPALITY_KIND:
-        raise e.fail("kind", "the whole municipality is an area already; declare districts only")
+        raise e.fail("kind", "hela kommunen är redan ett område; ange bara delområden")
     return Area(e.origin, e.text("id"), e.text("name"), kind, e.text("code", required=False))
 
 
@@ -88,12 +88,12 @@ def goal(e: Entry) -> Goal:
     e.known("id", "name", "level", "parent", "indicators", "initiatives")
     level = e.text("level")
     if level not in GOAL_LEVELS:
-        raise e.fail("level", f"{level!r} is not one of {', '.join(GOAL_LEVELS)}")
+        raise e.fail("level", f"{level!r} är inte en av {', '.join(GOAL_LEVELS)}")
     parent = e.text("parent", required=False)
     if level == "vision" and parent is not None:
-        raise e.fail("parent", "the vision is the top of the goal tree and has no parent")
+        raise e.fail("parent", "visionen är målträdets topp och har ingen parent")
     if level != "vision" and parent is None:
-        raise e.fail("parent", f"a {level} goal must name its parent goal")
+        raise e.fail("parent", f"ett mål på nivån {level} måste ange sitt överordnade mål (parent)")
     return Goal(e.origin, e.text("id"), e.text("name"), level, parent,
                 e.texts("indicators"), e.texts("initiatives"))
 
@@ -103,96 +103,86 @@ def peer_set(e: Entry) -> PeerSet:
     group = e.text("kolada_group", required=False)
     codes = [c.zfill(4) if c.isdigit() else c for c in e.texts("municipalities")]
     if group is None and not codes:
-        raise e.fail(None, "a peer set needs kolada_group or municipalities (or both)")
+        raise e.fail(None, "en jämförelsegrupp behöver kolada_group eller municipalities "
+                     "(eller båda)")
     if group is not None and not group.upper().startswith("G"):
-        raise e.fail("kolada_group", f"Kolada's group ids start with G, not {group!r}")
+        raise e.fail("kolada_group", f"Koladas grupp-id börjar med G, inte {group!r}")
     for n, c in enumerate(codes):
         if not (len(c) == 4 and c.isdigit()):
-            raise e.fail(f"municipalities[{n}]", f"{c!r} is not a four-digit municipality code")
+            raise e.fail(f"municipalities[{n}]", f"{c!r} är inte en fyrsiffrig kommunkod")
     return PeerSet(e.origin, e.text("id"), e.text("name", required=False) or e.text("id"),
                    group, codes, bool(e.flag("default", False)))
 
 
-def _where(origin: Origin, key: str) -> str:
-    return f"{origin.key}.{key}"
+def _fail(origin: Origin, key: str, reason: str) -> SourceFileError:
+    return SourceFileError(origin.file, reason, key=f"{origin.key}.{key}")
+
+
+def _unique(items: list, what: str) -> dict:
+    seen: dict = {}
+    for item in items:
+        if item.id in seen:
+            raise _fail(item.origin, "id", f"{what} {item.id!r} finns två gånger")
+        seen[item.id] = item
+    return seen
 
 
 def check_follow_up(reg) -> None:
     """References between indicators, areas, goals, peer sets and initiatives."""
-    areas = {a.id: a for a in reg.areas}
-    goals: dict[str, Goal] = {}
-    for g in reg.goals:
-        if g.id in goals:
-            raise SourceFileError(g.origin.file, f"goal {g.id!r} is defined twice",
-                                  key=_where(g.origin, "id"))
-        goals[g.id] = g
-    peers: dict[str, PeerSet] = {}
-    for p in reg.peer_sets:
-        if p.id in peers:
-            raise SourceFileError(p.origin.file, f"peer set {p.id!r} is defined twice",
-                                  key=_where(p.origin, "id"))
-        peers[p.id] = p
+    whole = reg.municipality_code
+    areas = _unique(reg.areas, "området")
+    if whole in areas:
+        raise _fail(areas[whole].origin, "id",
+                    f"{whole!r} är kommunens egen kod, som redan står för hela kommunen")
+    goals = _unique(reg.goals, "målet")
+    peers = _unique(reg.peer_sets, "jämförelsegruppen")
     defaults = [p for p in reg.peer_sets if p.is_default]
     if len(defaults) > 1:
-        p = defaults[1]
-        raise SourceFileError(p.origin.file, f"only one peer set may be the default "
-                              f"(also {defaults[0].id})", key=_where(p.origin, "default"))
-    seen_areas: set[str] = set()
-    for a in reg.areas:
-        if a.id in seen_areas or a.id == reg.municipality_code:
-            raise SourceFileError(a.origin.file, f"area {a.id!r} is defined twice (the "
-                                  "municipality's own code is the whole municipality)",
-                                  key=_where(a.origin, "id"))
-        seen_areas.add(a.id)
+        raise _fail(defaults[1].origin, "default", "bara en jämförelsegrupp kan vara standard "
+                    f"(också {defaults[0].id})")
     for g in reg.goals:
-        if g.parent is not None:
-            parent = goals.get(g.parent)
-            if parent is None:
-                raise SourceFileError(g.origin.file, f"unknown parent goal {g.parent!r}",
-                                      key=_where(g.origin, "parent"))
-            if parent.level != PARENT_LEVEL[g.level]:
-                raise SourceFileError(
-                    g.origin.file,
-                    f"a {g.level} goal's parent must be a {PARENT_LEVEL[g.level]} goal, "
-                    f"{g.parent!r} is {parent.level}", key=_where(g.origin, "parent"))
+        if g.parent is None:
+            continue
+        parent = goals.get(g.parent)
+        if parent is None:
+            raise _fail(g.origin, "parent", f"överordnat mål {g.parent!r} finns inte i "
+                        "styrmodellen")
+        if parent.level != PARENT_LEVEL[g.level]:
+            raise _fail(g.origin, "parent", f"ett mål på nivån {g.level} ska ligga under ett "
+                        f"mål på nivån {PARENT_LEVEL[g.level]}, men {g.parent!r} är "
+                        f"{parent.level}")
     indicators = {i.id: i for i in reg.indicators}
     initiatives = {i.id for i in reg.initiatives}
     listed_by: dict[str, str] = {}
     for g in reg.goals:
         for n, ind in enumerate(g.indicators):
+            key = f"indicators[{n}]"
             if ind not in indicators:
-                raise SourceFileError(g.origin.file, f"unknown indicator {ind!r}",
-                                      key=_where(g.origin, f"indicators[{n}]"))
+                raise _fail(g.origin, key, f"indikatorn {ind!r} finns inte i styrmodellen")
             if listed_by.setdefault(ind, g.id) != g.id:
-                raise SourceFileError(
-                    g.origin.file, f"indicator {ind!r} already serves goal {listed_by[ind]!r}; "
-                    "an indicator serves one goal", key=_where(g.origin, f"indicators[{n}]"))
+                raise _fail(g.origin, key, f"indikatorn {ind!r} hör redan till målet "
+                            f"{listed_by[ind]!r}; en indikator hör till ett mål")
             own = indicators[ind].goal
             if own is not None and own != g.id:
-                raise SourceFileError(
-                    g.origin.file, f"indicator {ind!r} says it serves goal {own!r}",
-                    key=_where(g.origin, f"indicators[{n}]"))
+                raise _fail(g.origin, key, f"indikatorn {ind!r} anger själv målet {own!r}")
         for n, init in enumerate(g.initiatives):
             if init not in initiatives:
-                raise SourceFileError(g.origin.file, f"unknown initiative {init!r}",
-                                      key=_where(g.origin, f"initiatives[{n}]"))
+                raise _fail(g.origin, f"initiatives[{n}]",
+                            f"satsningen {init!r} finns inte i styrmodellen")
     for link in reg.initiative_goals:
         if link.goal not in goals:
-            raise SourceFileError(link.origin.file, f"unknown goal {link.goal!r}",
-                                  key=_where(link.origin, "goal"))
+            raise _fail(link.origin, "goal", f"målet {link.goal!r} finns inte i styrmodellen")
     for ind in reg.indicators:
         if ind.goal is not None and ind.goal not in goals:
-            raise SourceFileError(ind.origin.file, f"unknown goal {ind.goal!r}",
-                                  key=_where(ind.origin, "goal"))
+            raise _fail(ind.origin, "goal", f"målet {ind.goal!r} finns inte i styrmodellen")
         if ind.peer_set is not None and ind.peer_set not in peers:
-            raise SourceFileError(ind.origin.file, f"unknown peer set {ind.peer_set!r}",
-                                  key=_where(ind.origin, "peer_set"))
+            raise _fail(ind.origin, "peer_set",
+                        f"jämförelsegruppen {ind.peer_set!r} finns inte i styrmodellen")
         for n, a in enumerate(ind.areas):
-            if a not in areas and a != reg.municipality_code:
-                raise SourceFileError(ind.origin.file, f"unknown area {a!r}",
-                                      key=_where(ind.origin, f"areas[{n}]"))
+            if a not in areas and a != whole:
+                raise _fail(ind.origin, f"areas[{n}]",
+                            f"området {a!r} finns inte i styrmodellen (areas)")
         for a in ind.area_targets:
             if a not in ind.areas:
-                raise SourceFileError(ind.origin.file,
-                                      f"area {a!r} has targets but is not in areas",
-                                      key=_where(ind.origin, f"area_targets.{a}"))
+                raise _fail(ind.origin, f"area_targets.{a}",
+                            f"området {a!r} har målvärden men finns inte i indikatorns areas")

@@ -23,6 +23,7 @@ from orchestration.readers.registry.entries import Entry
 from orchestration.readers.registry.model import Indicator
 
 SOURCE_KINDS = ("scb", "kolada", "survey")
+SOURCES_IN_WORDS = "scb, kolada eller survey"
 DEFAULT_TOLERANCE = 0.0
 DEFAULT_PARTIAL_SHARE = 0.5
 
@@ -32,12 +33,12 @@ def _targets(e: Entry, raw, key: str) -> dict[int, float]:
     if raw is None:
         return targets
     if not isinstance(raw, dict):
-        raise e.fail(key, "must be a mapping of year: target")
+        raise e.fail(key, "ska vara år: målvärde")
     for year, target in raw.items():
         if isinstance(year, bool) or not isinstance(year, int):
-            raise e.fail(f"{key}.{year}", "target years must be integers")
+            raise e.fail(f"{key}.{year}", "målår ska vara heltal")
         if isinstance(target, bool) or not isinstance(target, int | float):
-            raise e.fail(f"{key}.{year}", f"must be a number, not {target!r}")
+            raise e.fail(f"{key}.{year}", f"ska vara ett tal, inte {target!r}")
         targets[year] = float(target)
     return targets
 
@@ -45,7 +46,7 @@ def _targets(e: Entry, raw, key: str) -> dict[int, float]:
 def _area_mapping(e: Entry, key: str) -> dict:
     raw = e.value.get(key) or {}
     if not isinstance(raw, dict):
-        raise e.fail(key, "must be a mapping of area id to values")
+        raise e.fail(key, "ska vara område: värden")
     return {str(area).strip(): value for area, value in raw.items()}
 
 
@@ -54,7 +55,7 @@ def _share(e: Entry) -> float:
     if share is None:
         return DEFAULT_PARTIAL_SHARE
     if not 0 < share <= 1:
-        raise e.fail("partial_share", f"must be above 0 and at most 1, not {share}")
+        raise e.fail("partial_share", f"ska vara över 0 och högst 1, inte {share}")
     return share
 
 
@@ -63,7 +64,7 @@ def _tolerance(e: Entry) -> float:
     if tolerance is None:
         return DEFAULT_TOLERANCE
     if tolerance < 0:
-        raise e.fail("tolerance", f"must not be negative, not {tolerance}")
+        raise e.fail("tolerance", f"får inte vara negativ, inte {tolerance}")
     return tolerance
 
 
@@ -92,8 +93,7 @@ def indicator(e: Entry, municipality_code: str) -> Indicator:
         src.known("kind")
         region = municipality_code
     else:
-        raise src.fail("kind", f"unknown source kind {kind!r}: expected "
-                       + ", ".join(SOURCE_KINDS))
+        raise src.fail("kind", f"okänd källa {kind!r}: förväntade {SOURCES_IN_WORDS}")
     baseline = e.sub("baseline", required=False)
     if baseline is not None:
         baseline.known("year", "value")
@@ -105,9 +105,10 @@ def indicator(e: Entry, municipality_code: str) -> Indicator:
     area_baselines: dict[str, float] = {}
     for area, value in _area_mapping(e, "area_baselines").items():
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise e.fail(f"area_baselines.{area}", f"must be a number, not {value!r}")
+            raise e.fail(f"area_baselines.{area}", f"ska vara ett tal, inte {value!r}")
         if area not in areas:
-            raise e.fail(f"area_baselines.{area}", f"area {area!r} is not in areas")
+            raise e.fail(f"area_baselines.{area}",
+                         f"området {area!r} finns inte i indikatorns areas")
         area_baselines[area] = float(value)
     return Indicator(
         e.origin,

@@ -97,24 +97,26 @@ def test_follow_up_context_reaches_the_landing_tables(tmp_path: Path) -> None:
     ("old", "new", "key", "reason"),
     [
         ("parent: vision}", "parent: trygga}", "goals[1].parent",
-         "a strategic goal's parent must be a vision goal, 'trygga' is process"),
+         "ett mål på nivån strategic ska ligga under ett mål på nivån vision, men 'trygga' är "
+         "process"),
         ("level: process,\n     parent: attraktiv,", "level: process,", "goals[2].parent",
-         "a process goal must name its parent goal"),
-        ("goal: trygga", "goal: trygg", "indicators[0].goal", "unknown goal 'trygg'"),
+         "ett mål på nivån process måste ange sitt överordnade mål (parent)"),
+        ("goal: trygga", "goal: trygg", "indicators[0].goal",
+         "målet 'trygg' finns inte i styrmodellen"),
         ('areas: ["0484", froslunda]', 'areas: ["0484", froslunda, fröslunda]',
-         "indicators[0].areas[2]", "unknown area 'fröslunda'"),
+         "indicators[0].areas[2]", "området 'fröslunda' finns inte i styrmodellen (areas)"),
         ("peer_set: lista", "peer_set: listan", "indicators[0].peer_set",
-         "unknown peer set 'listan'"),
+         "jämförelsegruppen 'listan' finns inte i styrmodellen"),
         ("partial_share: 0.25", "partial_share: 1.5", "indicators[0].partial_share",
-         "must be above 0 and at most 1, not 1.5"),
+         "ska vara över 0 och högst 1, inte 1.5"),
         ('municipalities: ["0180", 1280]', 'municipalities: ["180A"]',
-         "peer_sets[1].municipalities[0]", "'180A' is not a four-digit municipality code"),
+         "peer_sets[1].municipalities[0]", "'180A' är inte en fyrsiffrig kommunkod"),
         ("kolada_group: G124009", "kolada_group: 124009", "peer_sets[0].kolada_group",
-         "Kolada's group ids start with G, not '124009'"),
+         "Koladas grupp-id börjar med G, inte '124009'"),
         ("indicators: [nri_trygghet]", "indicators: [nri]", "goals[2].indicators[0]",
-         "unknown indicator 'nri'"),
+         "indikatorn 'nri' finns inte i styrmodellen"),
         ("initiatives: [lovstod]", "initiatives: [lovstöd]", "goals[2].initiatives[0]",
-         "unknown initiative 'lovstöd'"),
+         "satsningen 'lovstöd' finns inte i styrmodellen"),
     ],
 )
 def test_broken_follow_up_names_file_and_key(
@@ -128,8 +130,9 @@ def test_broken_follow_up_names_file_and_key(
 def test_area_targets_need_the_area(tmp_path: Path) -> None:
     text = FOLLOW_UP.replace("area_targets: {froslunda:", "area_targets: {deso_1:")
     err = _reject(_folder(tmp_path, text))
-    assert (err.key, err.reason) == ("indicators[0].area_targets.deso_1",
-                                     "area 'deso_1' has targets but is not in areas")
+    assert (err.key, err.reason) == (
+        "indicators[0].area_targets.deso_1",
+        "området 'deso_1' har målvärden men finns inte i indikatorns areas")
 
 
 def test_an_indicator_in_two_goals_is_refused(tmp_path: Path) -> None:
@@ -137,7 +140,7 @@ def test_an_indicator_in_two_goals_is_refused(tmp_path: Path) -> None:
     text = text.replace("goal: trygga", "goal: attraktiv")
     err = _reject(_folder(tmp_path, text))
     assert (err.key, err.reason) == ("goals[2].indicators[1]",
-                                     "indicator 'oro' says it serves goal 'attraktiv'")
+                                     "indikatorn 'oro' anger själv målet 'attraktiv'")
 
 
 def test_an_indicator_listed_by_two_goals_is_refused(tmp_path: Path) -> None:
@@ -146,10 +149,10 @@ def test_an_indicator_listed_by_two_goals_is_refused(tmp_path: Path) -> None:
     err = _reject(_folder(tmp_path, text))
     assert (err.key, err.reason) == (
         "goals[2].indicators[0]",
-        "indicator 'nri_trygghet' already serves goal 'attraktiv'; an indicator serves one goal")
+        "indikatorn 'nri_trygghet' hör redan till målet 'attraktiv'; en indikator hör till ett mål")
 
 
 def test_an_initiative_names_an_unknown_goal(tmp_path: Path) -> None:
     err = _reject(_initiative_goal(_folder(tmp_path), "trygghet"))
     assert (err.file, err.key, err.reason) == ("governance.yaml", "initiatives[1].goal",
-                                               "unknown goal 'trygghet'")
+                                               "målet 'trygghet' finns inte i styrmodellen")

@@ -36,11 +36,11 @@ def test_values_marks_and_areas(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "line", "reason"),
     [
-        ("trygg;20x1;a;1\n", 2, "year must be a year, not '20x1'"),
-        ("trygg;2021;a;hög\n", 2, "value must be a number or one of - . .. x, not 'hög'"),
+        ("trygg;20x1;a;1\n", 2, "year ska vara ett årtal, inte '20x1'"),
+        ("trygg;2021;a;hög\n", 2, "value ska vara ett tal eller ett av - . .. x, inte 'hög'"),
         ("trygg;2021;a;1\ntrygg;2021;a;2\n", 3,
-         "trygg 2021 a is given twice (first on line 2)"),
-        (";2021;a;1\n", 2, "indicator is empty"),
+         "trygg 2021 a finns två gånger (först på rad 2)"),
+        (";2021;a;1\n", 2, "indicator är tom"),
     ],
 )
 def test_broken_lines_are_named(tmp_path: Path, body: str, line: int, reason: str) -> None:
@@ -56,4 +56,4 @@ def test_missing_column_names_the_header(tmp_path: Path) -> None:
     with pytest.raises(SourceFileError) as caught:
         read_own_measurements(path)
     assert caught.value.line == 1
-    assert caught.value.reason.startswith("missing column(s): area")
+    assert caught.value.reason.startswith("kolumn saknas: area")
