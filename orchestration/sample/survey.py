@@ -1,6 +1,6 @@
 """The sample's follow-up context for indicators, written beside the rest of the sample:
 
-- raw/registry/uppfoljning.yaml: districts (areas), the goal tree, a peer set of comparable
+- raw/registry/mal_och_omraden.yaml: districts (areas), the goal tree, a peer set of comparable
   municipalities, and two indicators from the municipality's own trygghetsmätning;
 - raw/survey/egna/trygghetsmatning.csv: those two indicators per district and for the whole
   municipality, 2020-2022 (invented figures, chosen so that every assessment and trend, and
@@ -119,7 +119,7 @@ def _dump_json(path: Path, doc: Any) -> None:
 
 
 def _registry(folder: Path) -> None:
-    _dump_yaml(folder / "uppfoljning.yaml", {
+    _dump_yaml(folder / "mal_och_omraden.yaml", {
         "areas": AREAS,
         "goals": GOALS,
         "peer_sets": [{"id": "jamforbara_kommuner", "name": "Jämförbara kommuner (påhittad "
