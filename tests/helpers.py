@@ -18,7 +18,12 @@ OBJECT = re.compile(r'(\d+) "([^"]*)"')
 def registry(raw: Path) -> dict:
     merged: dict = {}
     for f in sorted((raw / "registry").glob("*.yaml")):
-        merged.update(yaml.safe_load(f.read_text(encoding="utf-8")))
+        for key, value in yaml.safe_load(f.read_text(encoding="utf-8")).items():
+            # lists of entries add up across files, as the registry reader merges them
+            if isinstance(value, list) and isinstance(merged.get(key), list):
+                merged[key] = merged[key] + value
+            else:
+                merged[key] = value
     return merged
 
 

@@ -4,6 +4,11 @@
 `{"count", "values": [...], "next_url", "previous_url"}`; a long answer comes in pages and
 `next_url` (some deployments and clients call it `next_page`) is the full URL of the next
 one. Each page is stored byte for byte with a sidecar, for `read_kolada` to read later.
+
+Comparable municipalities (`fetch_peers`): the same KPI and years for a peer set, at most 25
+municipality ids per call (Kolada refuses longer lists), every page of each call. A peer set
+given as a Kolada group is first resolved to its members (`fetch_group`), and that answer is
+stored too, so the mart knows the members offline.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from orchestration.clients.http import (
 )
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
-# Kolada refuses long id lists; public clients batch 25 ids (years included) per request.
+# Kolada refuses long id lists: at most 25 ids per parameter (years, municipalities).
 YEARS_PER_REQUEST = 25
+IDS_PER_REQUEST = 25
 MAX_PAGES = 1000
 
 
@@ -111,16 +117,43 @@ class KoladaClient:
             paths.extend(self._fetch_batch(kpi, municipality, batch, out_dir))
         return paths
 
+    def fetch_peers(
+        self, kpi: str, municipalities: Iterable[str], years: Iterable[int], out_dir: Path
+    ) -> list[Path]:
+        """One KPI for many municipalities: calls of at most 25 ids (and 25 years), each paged;
+        stored as `kolada_<kpi>_peers-<digest>_<years>_p<n>.json`, one digest per call."""
+        codes = sorted(set(municipalities))
+        if not codes:
+            return []
+        year_list = sorted({int(y) for y in years})
+        paths: list[Path] = []
+        for batch in id_batches(codes):
+            for y in range(0, max(len(year_list), 1), YEARS_PER_REQUEST):
+                year_batch = year_list[y : y + YEARS_PER_REQUEST]
+                stem = peer_file_stem(kpi, batch, year_batch)
+                paths.extend(self._fetch_pages(stem, kpi, ",".join(batch), year_batch, out_dir))
+        return paths
+
+    def group_url(self, group_id: str) -> str:
+        return f"{self.base_url}/municipality_group/{quote(group_id, safe='')}"
+
+    def fetch_group(self, group_id: str, out_dir: Path) -> Path:
+        """A municipality group's metadata (its members), stored as kolada_group_<id>.json."""
+        url = self.group_url(group_id)
+        response = self.http.get(url)
+        path = out_dir / f"kolada_group_{_slug(group_id)}.json"
+        store_response(path, response, {"source": "kolada", "municipality_group": group_id})
+        return path
+
     def _fetch_batch(
         self, kpi: str, municipality: str | None, years: list[int], out_dir: Path
     ) -> list[Path]:
-        if years:
-            span = f"{years[0]}-{years[-1]}"
-            if years != list(range(years[0], years[-1] + 1)):
-                span += "-" + short_digest(years, 6)  # gaps: keep apart from the full range
-        else:
-            span = "all-years"
-        stem = f"kolada_{_slug(kpi)}_{_slug(municipality or 'all')}_{span}"
+        stem = f"kolada_{_slug(kpi)}_{_slug(municipality or 'all')}_{year_span(years)}"
+        return self._fetch_pages(stem, kpi, municipality, years, out_dir)
+
+    def _fetch_pages(
+        self, stem: str, kpi: str, municipality: str | None, years: list[int], out_dir: Path
+    ) -> list[Path]:
         url: str | None = self.data_url(kpi, municipality, years)
         seen: set[str] = set()
         paths: list[Path] = []
@@ -145,3 +178,23 @@ class KoladaClient:
             paths.append(path)
             url = self._next_url(url, response.content)
         return paths
+
+
+def year_span(years: list[int]) -> str:
+    if not years:
+        return "all-years"
+    span = f"{years[0]}-{years[-1]}"
+    if years != list(range(years[0], years[-1] + 1)):
+        span += "-" + short_digest(years, 6)  # gaps: keep apart from the full range
+    return span
+
+
+def id_batches(codes: list[str]) -> list[list[str]]:
+    """Sorted ids in calls of at most IDS_PER_REQUEST."""
+    ordered = sorted(set(codes))
+    return [ordered[i : i + IDS_PER_REQUEST] for i in range(0, len(ordered), IDS_PER_REQUEST)]
+
+
+def peer_file_stem(kpi: str, batch: list[str], years: list[int]) -> str:
+    """File stem of one peer call; the digest keeps calls for different id lists apart."""
+    return f"kolada_{_slug(kpi)}_peers-{short_digest(batch, 8)}_{year_span(years)}"

@@ -3,7 +3,13 @@ long table for the landing table `survey_kolada`.
 
 A response is `{"count", "values": [{"kpi", "municipality", "period", "values": [{"gender",
 "status", "value", ...}]}], "next_url"/"previous_url"}`; a fetch that needed several pages is
-several files, which `read_kolada` accepts together. Null values stay NULL, never zero.
+several files, which `read_kolada` accepts together. Null values stay NULL, never zero, and
+their status mark is kept. A row Kolada marks `isdeleted: true` has been withdrawn and is not
+read.
+
+`read_kolada_group` reads a municipality group's metadata (`/v3/municipality_group/{id}`:
+`{"values": [{"id": "G...", "title", "members": [{"id", "title"}]}]}`), the members of a peer
+set declared as a Kolada group.
 """
 
 from __future__ import annotations
@@ -79,6 +85,8 @@ def _read_one(path: Path, name: str, columns: dict[str, list[Any]]) -> None:
         if "municipality" not in row:
             hint = " (organisational-unit data is not read here)" if "ou" in row else ""
             raise SourceFileError(name, f"row has no 'municipality'{hint}", key=where)
+        if row.get("isdeleted") is True:
+            continue
         kpi = _text(name, row, "kpi", where, required=True)
         municipality = _text(name, row, "municipality", where, required=True)
         period = _period(name, row, where)
@@ -89,6 +97,8 @@ def _read_one(path: Path, name: str, columns: dict[str, list[Any]]) -> None:
             cell_where = f"{where}.values[{c}]"
             if not isinstance(cell, dict):
                 raise SourceFileError(name, "value entry is not an object", key=cell_where)
+            if cell.get("isdeleted") is True:
+                continue
             columns["kpi"].append(kpi)
             columns["municipality"].append(municipality)
             columns["period"].append(period)
@@ -114,3 +124,49 @@ def read_kolada(
     for page, name in zip(paths, names, strict=True):
         _read_one(page, name, columns)
     return pa.Table.from_pydict(columns, schema=KOLADA_SCHEMA)
+
+
+GROUP_SCHEMA = pa.schema(
+    [
+        ("group_id", pa.string()),
+        ("group_title", pa.string()),
+        ("municipality", pa.string()),
+        ("municipality_name", pa.string()),
+        ("source_file", pa.string()),
+    ]
+)
+
+
+def is_group_response(doc: Any) -> bool:
+    """A municipality-group answer lists members; a data answer lists KPI values."""
+    values = doc.get("values") if isinstance(doc, dict) else None
+    return bool(values) and isinstance(values[0], dict) and "members" in values[0]
+
+
+def read_kolada_group(path: Path, *, source_file: str | None = None) -> pa.Table:
+    """One Kolada municipality-group response as (group_id, group_title, municipality, ...)."""
+    name = source_file or path.name
+    doc = load_json(path, name)
+    if not is_group_response(doc):
+        raise SourceFileError(name, "not a Kolada municipality group: no 'values[0].members'",
+                              key="values")
+    columns: dict[str, list[Any]] = {field.name: [] for field in GROUP_SCHEMA}
+    for g, group in enumerate(doc["values"]):
+        where = f"values[{g}]"
+        group_id = _text(name, group, "id", where, required=True)
+        title = _text(name, group, "title", where, required=False)
+        members = group.get("members")
+        if not isinstance(members, list):
+            raise SourceFileError(name, "'members' must be a list", key=f"{where}.members")
+        for m, member in enumerate(members):
+            member_where = f"{where}.members[{m}]"
+            if not isinstance(member, dict):
+                raise SourceFileError(name, "member is not an object", key=member_where)
+            code = _text(name, member, "id", member_where, required=True)
+            for column, value in (("group_id", group_id), ("group_title", title),
+                                  ("municipality", code.zfill(4) if code.isdigit() else code),
+                                  ("municipality_name",
+                                   _text(name, member, "title", member_where, required=False)),
+                                  ("source_file", name)):
+                columns[column].append(value)
+    return pa.Table.from_pydict(columns, schema=GROUP_SCHEMA)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.sample import documents
+from orchestration.sample import survey as own_survey
 from orchestration.sample.formats import NBSP, swedish_amount
 from orchestration.sample.people import fake_name, fake_personnummer
 from orchestration.sample.plan import (
@@ -235,6 +236,7 @@ def generate(raw_dir: Path, scale: str = "S", seed: int = 484) -> dict:
     documents.write_grants(raw_dir / "grants")
     documents.write_delivered_reports(raw_dir / "reports")
     documents.write_survey(raw_dir / "survey")
+    own_survey.write(raw_dir)  # areas, goals, peers and own measurements (h14, survey.py)
     (raw_dir / "AS_OF_DATE").write_text(AS_OF_DATE + "\n", encoding="utf-8")
     manifest = documents.manifest(scale, seed, counts)
     documents.write_json(raw_dir / "sample_manifest.json", manifest)

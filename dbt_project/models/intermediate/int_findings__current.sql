@@ -76,17 +76,8 @@ select 'reporting_delivered', 'warning', body || '/' || initiative_id || '/' || 
 from {{ ref('rpt_reporting_compliance') }} where status in ('missing', 'late')
 
 union all
-select 'indicators_complete', 'warning', indicator_id, cast(year as varchar),
-    case when status = 'no_outcome' then 'Utfall saknas för året (mål ' || target || ')'
-        else 'Målvärde saknas för året' end,
-    cast(null as decimal(18, 2))
-from {{ ref('rpt_indicator_status') }}
-where year > baseline_year and status in ('no_outcome', 'no_target')
-
-union all
-select 'indicators_complete', 'warning', indicator_id, null, 'Basvärde saknas',
-    cast(null as decimal(18, 2))
-from {{ ref('stg_registry__indicators') }} where baseline_value is null
+-- the indicators' findings (outcomes, targets, baselines, peers, areas) have a model of their own
+select * from {{ ref('int_findings__indicators') }}
 
 union all
 select 'registry_complete', 'warning', initiative_id, null,

@@ -25,6 +25,8 @@ indicators as (
         count(*) filter (where r.status = 'no_outcome') as indicators_without_outcome
     from {{ ref('rpt_indicator_status') }} as r
     inner join {{ ref('stg_registry__indicator_initiatives') }} as l using (indicator_id)
+    -- one count per indicator: its whole-municipality row (districts are in the status mart)
+    where r.is_whole_municipality
     group by all
 )
 

@@ -15,6 +15,7 @@ LIST_KEYS = (
     "allocations",
     "indicators",
     "required_reports",
+    "areas", "goals", "peer_sets",  # indicators' follow-up context (follow_up.py)
 )
 MAPPING_KEYS = ("municipality", "ledger")
 REQUIRED_KEYS = ("municipality", "ledger", "committees", "funding_sources", "initiatives")
@@ -105,6 +106,14 @@ class Indicator:
     baseline_value: float | None
     targets: dict[int, float]
     initiatives: list[str]
+    # Follow-up settings (indicators.py documents the defaults).
+    tolerance: float = 0.0
+    partial_share: float = 0.5
+    areas: list[str] = field(default_factory=list)
+    area_targets: dict[str, dict[int, float]] = field(default_factory=dict)
+    area_baselines: dict[str, float] = field(default_factory=dict)
+    goal: str | None = None
+    peer_set: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,10 @@ class Registry:
     allocations: list[Allocation] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     required_reports: list[RequiredReport] = field(default_factory=list)
+    areas: list[Any] = field(default_factory=list)  # follow_up.Area, without the municipality
+    goals: list[Any] = field(default_factory=list)  # follow_up.Goal
+    peer_sets: list[Any] = field(default_factory=list)  # follow_up.PeerSet
+    initiative_goals: list[Any] = field(default_factory=list)  # follow_up.InitiativeGoal
     warnings: list[str] = field(default_factory=list)
 
     def dimension_numbers(self) -> dict[str, int]:

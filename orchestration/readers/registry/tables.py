@@ -6,6 +6,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from orchestration.readers.registry.follow_up_tables import FOLLOW_UP_SCHEMAS, follow_up_tables
 from orchestration.readers.registry.model import Registry
 from orchestration.readers.registry.periods import report_calendar
 
@@ -118,6 +119,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
+
+
+SCHEMAS.update(FOLLOW_UP_SCHEMAS)  # areas, goals, peer sets (h14, follow_up_tables.py)
 
 
 def _ledger_rows(reg: Registry) -> list[dict[str, Any]]:
@@ -253,6 +257,6 @@ def registry_tables(reg: Registry) -> dict[str, pa.Table]:
             }
         )
     rows["registry_report_calendar"] = report_calendar(reg)
-    return {
-        name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in SCHEMAS.items()
-    }
+    tables = {name: pa.Table.from_pylist(rows[name], schema=schema)
+              for name, schema in SCHEMAS.items() if name not in FOLLOW_UP_SCHEMAS}
+    return {**tables, **follow_up_tables(reg)}

@@ -66,10 +66,10 @@ CASES: dict[str, tuple[str, str, str]] = {
         "('KS', 'tu', 'uppfoljning', '2021-H1', '2021-09-28', 'delivered')",
         "('KS', 'tu', 'uppfoljning', '2022-H1', '2022-09-28', 'missing')"),
     "indicators": (
-        "create table marts.rpt_indicator_status (indicator_id varchar, year integer,"
-        " baseline_year integer, baseline double, status varchar)",
-        "('nri', 2020, 2019, 40, 'not_met')",
-        "('nri', 2021, 2019, 40, 'no_outcome')"),
+        "create table marts.rpt_indicator_status (indicator_id varchar, area_id varchar,"
+        " year integer, baseline_year integer, baseline double, status varchar)",
+        "('nri', '0484', 2020, 2019, 40, 'not_met')",
+        "('nri', '0484', 2021, 2019, 40, 'no_outcome')"),
     "registry": (
         "create table marts.dim_initiatives (initiative_id varchar, owner_committee varchar,"
         " object_codes varchar, indicators_with_target integer)",

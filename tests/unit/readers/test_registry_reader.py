@@ -239,8 +239,8 @@ def test_unknown_indicator_source_kind(tmp_path: Path):
     edit(folder / "governance.yaml", "{kind: kolada, kpi: U07402}", "{kind: excel, file: x.xlsx}")
     err = reject(folder)
     assert str(err) == (
-        "governance.yaml, key indicators[1].source.kind: unknown source kind 'excel': "
-        "expected scb or kolada"
+        "governance.yaml, key indicators[1].source.kind: okänd källa 'excel': "
+        "förväntade scb, kolada eller survey"
     )
 
 

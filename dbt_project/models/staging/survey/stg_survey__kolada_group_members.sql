@@ -1,0 +1,2 @@
+select distinct group_id, municipality
+from {{ source('survey', 'survey_kolada_groups') }}
