@@ -27,7 +27,7 @@ from .encoding import Detected, EncodingError, Transcoder, detect
 from .outputs import ParquetOutputs
 from .parse import ChunkError, ChunkParser
 from .structure import BLANK, CODE_SQL, GARBAGE, StructureError, analyse
-from .summary import SieSummary, WarningLog
+from .summary import TEXTS, SieSummary, WarningLog
 from .tokens import sql_literal
 
 SAMPLE_BYTES = 1 << 20
@@ -136,7 +136,11 @@ def _parse_file(
 ) -> None:
     carry: pa.Table | None = None
     first = True
+    endings = np.zeros(3, dtype=np.int64)  # lines ended by CRLF, LF, a lone CR
+    tabs = 0
     for block in prefetch_blocks(path, transcoder, BLOCK_BYTES):
+        endings += block.endings
+        tabs += block.tabs
         lines = block.lines if carry is None else pa.concat_tables([carry, block.lines])
         carry = None
         if lines.num_rows == 0:
@@ -168,6 +172,12 @@ def _parse_file(
         parser.process(lines.slice(0, cut), codes[:cut], shape.voucher_line[:cut])
         if cut < lines.num_rows:
             carry = lines.slice(cut)
+    if np.count_nonzero(endings) > 1:
+        styles = ", ".join(f"{name} på {int(n)} rader"
+                           for name, n in zip(("CRLF", "LF", "CR"), endings, strict=True) if n)
+        warnings.add("mixed_line_endings", TEXTS["mixed_line_endings"].format(styles=styles))
+    if tabs:
+        warnings.add("tabs", TEXTS["tabs"].format(n=tabs))
     if transcoder.latin1_suspect_at is not None:
         warnings.add(
             "encoding",
@@ -200,7 +210,7 @@ def _finish(
         parser.warnings.add("missing_record", "no #SIETYP record")
     import_file = Path(source).suffix.upper() == ".SI" or path.suffix.upper() == ".SI"
     validate.require_fiscal_years(parser, paths, import_file)
-    validate.reject_duplicate_vouchers(con, paths["vouchers"])
+    validate.flag_repeated_vouchers(parser, paths)
     validate.refresh_fiscal_years(parser, paths, outputs.schemas)
     _write_declarations(parser, outputs)
     unbalanced = validate.unbalanced_vouchers(parser, paths["vouchers"])
@@ -243,6 +253,7 @@ def _finish(
         unknown_records=dict(parser.unknown),
         total_amount=str(Decimal(outputs.cents).scaleb(-2)),
         rows_written=dict(outputs.rows),
+        warning_counts={k: n for k, n in sorted(parser.warnings.counts.items()) if n},
     )
 
 

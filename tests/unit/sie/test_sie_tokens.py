@@ -251,9 +251,11 @@ def test_spelling_variants(tmp_path: Path, read):
     (voucher,) = result.rows("vouchers")
     assert (voucher["voucher_date"], voucher["registration_date"], voucher["signature"]) == (
         dt.date(2023, 1, 5), dt.date(2023, 1, 7), "Signatur med mellanslag")
-    # The #KONTO inside the voucher is flagged and still read, so the others are undeclared.
+    # The #KONTO inside the voucher is flagged and still read, so the others are undeclared;
+    # the quoted amount is legal SIE and noted (info), never silently.
     assert [(w["kind"], w["line"]) for w in result.summary.warnings] == [
-        ("undeclared_account", 8), ("undeclared_account", 9), ("record_inside_voucher", 10)]
+        ("quoted_number", 8), ("undeclared_account", 8), ("undeclared_account", 9),
+        ("record_inside_voucher", 10)]
 
 
 def test_voucher_without_rows_and_blank_lines(tmp_path: Path, read):
