@@ -45,7 +45,9 @@ def _read_blocks(path: Path, transcode: Transcoder, block_bytes: int) -> Iterato
     first_line = 1
     with path.open("rb") as fh:
         while True:
-            raw = fh.read(block_bytes)
+            # a line longer than a block: read as much again as is carried, so that a long
+            # line costs linear, not quadratic, time
+            raw = fh.read(max(block_bytes, len(carry)))
             buf = carry + raw
             if not raw:
                 yield Block(*_eof_block(transcode(buf), first_line))
