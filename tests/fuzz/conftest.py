@@ -23,6 +23,7 @@ SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
 CASE_SECONDS = float(os.environ.get("FUZZ_CASE_SECONDS", "30"))  # generous: a shared machine
 MAX_RSS_BYTES = 2 * 1024**3
 CASES: Counter[str] = Counter()
+REJECTED: Counter[str] = Counter()  # of those, the cases that raised SourceFileError
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
 SHARED_SIE = next((p / "shared" / "fixtures" / "sie" for p in (REPO.parent, REPO.parent.parent)
@@ -33,7 +34,7 @@ def fuzz_settings(examples: int) -> settings:
     """Fixed seed (derandomize), no example database, no deadline (the time bound is ours)."""
     return settings(
         max_examples=max(1, int(examples * SCALE)),
-        derandomize=True,
+        derandomize=os.environ.get("FUZZ_RANDOM") != "1",  # make fuzz may explore new seeds
         database=None,
         deadline=None,
         print_blob=True,
@@ -79,6 +80,7 @@ def parses_or_names_the_problem(reader: str, call: Callable[[], Any], file: str)
         assert file in str(err), f"{reader}: the message does not name {file}: {err}"
         assert err.reason.strip(), f"{reader}: SourceFileError without a reason"
         result = err
+        REJECTED[reader] += 1
     assert time.perf_counter() - start < CASE_SECONDS
     assert _rss_bytes() < MAX_RSS_BYTES, f"{reader}: resident memory {_rss_bytes()} bytes"
     return result
@@ -88,7 +90,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if CASES:
         terminalreporter.write_sep("-", "fuzz cases per reader")
         for reader, n in sorted(CASES.items()):
-            terminalreporter.write_line(f"{reader:<24} {n:>6}")
+            terminalreporter.write_line(
+                f"{reader:<24} {n:>6}   ({n - REJECTED[reader]} read, {REJECTED[reader]} rejected)")
         terminalreporter.write_line(f"{'in all':<24} {sum(CASES.values()):>6}")
 
 

@@ -112,7 +112,7 @@ def _read_back(out: Path, dims: list[int]) -> tuple[list[tuple], list[tuple]]:
     return vouchers, rows
 
 
-@fuzz_settings(40)
+@fuzz_settings(30)
 @given(ledger=ledgers(), block=st.sampled_from([None, 700, 4096]))
 def test_round_trip_reads_back_exactly(ledger: Ledger, block: int | None) -> None:
     dims = sorted(ledger.dimensions)
@@ -195,7 +195,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return data
 
 
-@fuzz_settings(60)
+@fuzz_settings(50)
 @given(data=mutated(), block=st.sampled_from([None, 300, 2048]))
 def test_mutations_parse_or_name_the_line(data: bytes, block: int | None) -> None:
     if len(data) > 200_000:
