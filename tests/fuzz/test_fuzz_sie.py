@@ -149,10 +149,8 @@ NOISE = st.binary(min_size=1, max_size=40)
 
 @st.composite
 def mutated(draw: st.DrawFn) -> bytes:
-    if draw(st.booleans()):
-        data = render(draw(ledgers()))
-    else:
-        data = draw(st.sampled_from(SEEDS))[1]
+    generated = draw(st.booleans())
+    data = render(draw(ledgers())) if generated else draw(st.sampled_from(SEEDS))[1]
     for _ in range(draw(st.integers(1, 4))):
         n = len(data)
         at = draw(st.integers(0, n))
