@@ -201,7 +201,7 @@ class ChunkParser:
         ):
             if tag not in self.unknown:
                 self.warnings.add(
-                    "unknown_record", f"unknown record type {tag} (counted, not read)", first
+                    "unknown_record", f"okänd posttyp {tag} (räknad, inte läst)", first
                 )
             self.unknown[tag] += count
         if self.rows_of(
@@ -241,7 +241,7 @@ class ChunkParser:
                 raise ChunkError(ln, f"#RAR year number {index!r} is not an integer")
             if not start and not end:
                 self.warnings.add(
-                    "fiscal_year_without_dates", f"#RAR {year_index} has no dates", ln
+                    "fiscal_year_without_dates", f"#RAR {year_index} saknar datum", ln
                 )
                 continue
             start_date, end_date = _parse_date(start), _parse_date(end)
@@ -252,7 +252,8 @@ class ChunkParser:
                 raise ChunkError(ln, f"#RAR {year_index} ends before it starts")
             if year_index in self.fiscal_years:
                 self.warnings.add(
-                    "duplicate_fiscal_year", f"#RAR {year_index} appears again; last one kept", ln
+                    "duplicate_fiscal_year",
+                    f"#RAR {year_index} förekommer igen; den sista gäller", ln
                 )
             self.fiscal_years[year_index] = FiscalYear(year_index, start_date, end_date, ln)
 

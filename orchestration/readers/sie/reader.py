@@ -161,12 +161,14 @@ def _parse_file(
             carry = lines  # a voucher longer than a block: read on until it closes
             continue
         for line in shape.garbage_lines[:50]:
-            warnings.add("not_a_record", "line outside vouchers is not a SIE record; skipped",
+            warnings.add("not_a_record",
+                         "raden utanför verifikationerna är ingen SIE-post; hoppades över",
                          int(line))
         warnings.count_more("not_a_record", max(0, len(shape.garbage_lines) - 50))
         for line in shape.records_in_voucher[:50]:
             warnings.add("record_inside_voucher",
-                         "record other than #TRANS/#RTRANS/#BTRANS inside a voucher", int(line))
+                         "annan post än #TRANS/#RTRANS/#BTRANS inne i en verifikation; "
+                         "lästes som om den stod utanför", int(line))
         warnings.count_more("record_inside_voucher", max(0, len(shape.records_in_voucher) - 50))
         cut = shape.cut
         parser.process(lines.slice(0, cut), codes[:cut], shape.voucher_line[:cut])
@@ -181,14 +183,14 @@ def _parse_file(
     if transcoder.latin1_suspect_at is not None:
         warnings.add(
             "encoding",
-            f"from byte {transcoder.latin1_suspect_at} on, the letters look like Latin-1 "
-            "although the start of the file is CP437: check å ä ö in the texts",
+            f"från byte {transcoder.latin1_suspect_at} ser bokstäverna ut som Latin-1 fast "
+            "filens början är CP437: kontrollera å ä ö i texterna",
         )
     if transcoder.replacement_chars:
         warnings.add(
             "encoding",
-            f"the text already holds {transcoder.replacement_chars} U+FFFD replacement "
-            "characters: letters such as å ä ö were destroyed before this file was written",
+            f"texten innehåller redan {transcoder.replacement_chars} ersättningstecken U+FFFD: "
+            "bokstäver som å ä ö förstördes innan filen skrevs",
         )
 
 
@@ -207,7 +209,7 @@ def _finish(
     if not any(tag in _SIE_MARKERS for tag in meta) and parser.vouchers == 0:
         raise SourceFileError(source, "not a SIE file: no #FLAGGA, #SIETYP, #FORMAT or #VER")
     if "#SIETYP" not in meta:
-        parser.warnings.add("missing_record", "no #SIETYP record")
+        parser.warnings.add("missing_record", "posten #SIETYP saknas")
     import_file = Path(source).suffix.upper() == ".SI" or path.suffix.upper() == ".SI"
     validate.require_fiscal_years(parser, paths, import_file)
     validate.flag_repeated_vouchers(parser, paths)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 MAX_WARNINGS = 1000  # a broken million-row file must not produce a million warnings
@@ -35,6 +36,14 @@ TEXTS = {
     "mixed_line_endings":
         "filen blandar radslut ({styles}); alla räknades som radslut",
 }
+def kronor(amount: Decimal) -> str:
+    """An amount the Swedish way, for a message a person reads: -12 771,00 kr."""
+    sign = "-" if amount < 0 else ""
+    whole, _, cents = f"{abs(amount):.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", " ")
+    return f"{sign}{groups},{cents} kr"
+
+
 # How much a kind matters to the person who follows up; "warning" unless listed.
 SEVERITY = {
     "quoted_number": "info",

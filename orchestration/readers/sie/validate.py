@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from . import tokens
 from .outputs import writer_options
 from .parse import ChunkError, ChunkParser, fiscal_year_sql, in_fiscal_years_sql
-from .summary import MAX_UNBALANCED, MAX_WARNINGS, TEXTS
+from .summary import MAX_UNBALANCED, MAX_WARNINGS, TEXTS, kronor
 from .tokens import sql_literal as lit
 
 _LISTED = MAX_WARNINGS  # per check: more than this are counted, not listed
@@ -41,7 +41,7 @@ def require_fiscal_years(parser: ChunkParser, paths: dict[str, Path], import_fil
     if import_file:
         parser.warnings.add(
             "no_fiscal_year",
-            "import file (SIE 4I) without #RAR: fiscal_year is NULL for every voucher",
+            "importfil (SIE 4I) utan #RAR: verifikationerna får inget räkenskapsår",
             first,
         )
         return
@@ -131,7 +131,7 @@ def refresh_fiscal_years(
         redo.replace(path)
     parser.warnings.add(
         "late_fiscal_year",
-        "#RAR records come after vouchers; fiscal years were assigned at the end",
+        "#RAR står efter verifikationerna; räkenskapsåren sattes i efterhand",
         None,
     )
 
@@ -152,7 +152,8 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     ):
         log.add(
             "date_outside_fiscal_years",
-            f"voucher {series} {number} dated {when.isoformat()} lies outside every #RAR year",
+            f"verifikationen {series} {number} daterad {when.isoformat()} ligger utanför "
+            "alla räkenskapsår (#RAR)",
             line,
         )
     log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
@@ -166,7 +167,7 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     ):
         log.add(
             "date_outside_fiscal_years",
-            f"transaction date {when.isoformat()} lies outside every #RAR year",
+            f"transaktionsdatumet {when.isoformat()} ligger utanför alla räkenskapsår (#RAR)",
             line,
         )
     log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
@@ -192,7 +193,7 @@ def flag_undeclared_accounts(parser: ChunkParser, paths: dict[str, Path]) -> Non
     )
     for account, first, n in found:
         parser.warnings.add(
-            "undeclared_account", f"account {account} is used ({n} rows) but has no #KONTO", first
+            "undeclared_account", f"kontot {account} används ({n} rader) men saknar #KONTO", first
         )
 
 
@@ -224,7 +225,7 @@ def flag_undeclared_objects(parser: ChunkParser, paths: dict[str, Path]) -> None
     for dim, code, first, _ in found:
         parser.warnings.add(
             "undeclared_object",
-            f"object {code!r} of dimension {dim} is used but has no #OBJEKT",
+            f"objektet {code!r} i dimension {dim} används men saknar #OBJEKT",
             first,
         )
 
@@ -242,7 +243,8 @@ def unbalanced_vouchers(parser: ChunkParser, vouchers: Path) -> list[dict[str, A
         out.append({"series": series, "number": number, "line": line, "difference": str(diff)})
         parser.warnings.add(
             "unbalanced_voucher",
-            f"voucher {series} {number} does not balance: its rows sum to {diff}",
+            f"verifikationen {series} {number} balanserar inte: raderna summerar till "
+            f"{kronor(diff)}",
             line,
         )
     if total > MAX_UNBALANCED:

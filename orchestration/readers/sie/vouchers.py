@@ -364,7 +364,7 @@ def _orphan_rtrans(
     for line in pc.take(t["ln"], pa.array(listed, pa.int64())).to_pylist():
         ctx.warnings.add(
             "rtrans_without_twin",
-            "#RTRANS is not followed by its identical #TRANS; the #RTRANS row counts instead",
+            "#RTRANS följs inte av sin likadana #TRANS; #RTRANS-raden räknas i stället",
             line,
         )
     ctx.warnings.count_more("rtrans_without_twin", int((~same).sum()) - len(listed))

@@ -57,7 +57,7 @@ def test_unbalanced_voucher_is_listed_not_rejected(own: Path, read):
         {"series": "A", "number": "2", "line": 17, "difference": "-0.01"}]
     (warning,) = result.warnings("unbalanced_voucher")
     assert (warning["line"], warning["message"]) == (
-        17, "voucher A 2 does not balance: its rows sum to -0.01")
+        17, "verifikationen A 2 balanserar inte: raderna summerar till -0,01 kr")
     assert [v["is_balanced"] for v in result.rows("vouchers")] == [True, False]
     assert s.total_amount == "-0.01" and s.transactions == 4
 

@@ -88,7 +88,7 @@ def test_misencoded_visma_file_warns_and_still_balances(real: Path, read):
     s = result.summary
     assert s.encoding == "utf-8"
     messages = " ".join(w["message"] for w in result.warnings("encoding"))
-    assert "bytes are UTF-8" in messages and "U+FFFD" in messages
+    assert "byte är UTF-8" in messages and "U+FFFD" in messages
     assert (s.vouchers, s.transactions) == (295, 1330)
     assert _roll_forward_gaps(result) == {}
     dims = {d["dimension_no"]: d["parent_dimension"] for d in result.rows("dimensions")}
