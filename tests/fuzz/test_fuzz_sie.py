@@ -155,7 +155,8 @@ def mutated(draw: st.DrawFn) -> bytes:
         n = len(data)
         at = draw(st.integers(0, n))
         how = draw(st.sampled_from(["truncate", "brace", "quote", "noise", "huge", "encoding",
-                                    "delete_line", "repeat_line", "nul", "newline"]))
+                                    "delete_line", "repeat_line", "nul", "newline",
+                                    "token", "label"]))
         note(f"{how} at byte {at} of {n}")
         if how == "truncate":
             data = data[:at]
@@ -181,6 +182,21 @@ def mutated(draw: st.DrawFn) -> bytes:
             data = data[:at] + b"\x00" + data[at:]
         elif how == "newline":
             data = data[:at] + draw(st.sampled_from([b"\r", b"\n", b"\r\n"])) + data[at:]
+        elif how in ("token", "label"):  # a field dropped, doubled or swapped; a record renamed
+            lines = data.splitlines(keepends=True)
+            if lines:
+                i = draw(st.integers(0, len(lines) - 1))
+                fields = lines[i].split(b" ")
+                j, k = draw(st.integers(0, len(fields) - 1)), draw(st.integers(0, len(fields) - 1))
+                if how == "label":
+                    fields[0] = draw(st.sampled_from([b"#TRANS", b"#VER", b"#PBUDGET", b"#IB",
+                                                      b"#RAR", b"#OBJEKT", b"#RTRANS", b"{"]))
+                elif draw(st.booleans()):
+                    fields[j], fields[k] = fields[k], fields[j]
+                else:
+                    fields.insert(j, fields[k]) if draw(st.booleans()) else fields.pop(j)
+                lines[i] = b" ".join(fields)
+                data = b"".join(lines)
         else:
             lines = data.splitlines(keepends=True)
             if lines:
