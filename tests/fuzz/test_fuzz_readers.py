@@ -50,7 +50,7 @@ def _csv_case(reader: str, data: bytes) -> None:
 def test_csv_readers(reader: str) -> None:
     source = CSV_READERS[reader][0].read_bytes()
 
-    @fuzz_settings(100)
+    @fuzz_settings(80)
     @given(data=mutate(source))
     def case(data: bytes) -> None:
         _csv_case(reader, data)
@@ -61,7 +61,7 @@ def test_csv_readers(reader: str) -> None:
 REGISTRY_FILES = sorted((FIXTURES / "registry").glob("*.yaml"))
 
 
-@fuzz_settings(400)
+@fuzz_settings(300)
 @given(which=st.sampled_from(REGISTRY_FILES), data=st.data())
 def test_registry_yaml(which: Path, data: st.DataObject) -> None:
     mutated = data.draw(mutate(which.read_bytes()))
@@ -121,7 +121,7 @@ def test_json_readers(reader: str) -> None:
     source, read = JSON_READERS[reader]
     doc = json.loads(source.read_text("utf-8"))
 
-    @fuzz_settings(600)
+    @fuzz_settings(700)
     @given(data=json_mutation(doc))
     def case(data: bytes) -> None:
         with tempfile.TemporaryDirectory() as tmp:
