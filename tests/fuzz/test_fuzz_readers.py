@@ -51,7 +51,7 @@ def test_csv_readers(reader: str) -> None:
     source = CSV_READERS[reader][0].read_bytes()
 
     @fuzz_settings(80)
-    @given(data=mutate(source))
+    @given(data=mutate(source, max_ops=2))
     def case(data: bytes) -> None:
         _csv_case(reader, data)
 
