@@ -11,7 +11,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test install prepare browser lint bench dev clean
+.PHONY: run test install prepare browser lint bench fuzz dev clean
 
 run: prepare ## install if needed, write the sample if raw/ is empty, run the nightly job, publish
 	$(BIN)/uppfoljning run
@@ -54,6 +54,9 @@ lint: $(STAMP)
 
 bench: prepare ## municipal-scale benchmarks: make bench DATASET=M (default S)
 	$(BIN)/python tests/benchmarks/run.py --dataset $(or $(DATASET),S)
+
+fuzz: $(STAMP) ## every reader fed random and mutated files, 20 x the cases of make test
+	FUZZ_SCALE=$(or $(FUZZ_SCALE),20) $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
 dev: prepare ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000

@@ -66,6 +66,10 @@ def load_json(path: Path, name: str) -> Any:
             line=exc.lineno,
             key=f"line {exc.lineno} column {exc.colno}",
         ) from exc
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise SourceFileError(name, f"a number in the file cannot be read: {exc}"[:200]) from None
+    except RecursionError:
+        raise SourceFileError(name, "the JSON is nested too deeply to be data") from None
 
 
 @dataclass(frozen=True)

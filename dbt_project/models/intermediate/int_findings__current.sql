@@ -17,17 +17,17 @@ from reconciliation where kind = 'unknown_object_code'
 union all
 select 'ledger_duplicate_vouchers', 'critical',
     v.voucher_series || ' ' || v.voucher_number, cast(v.fiscal_year as varchar),
-    'Verifikationen finns i flera filer: ' || string_agg(v.source_file, ', '),
+    'Verifikationen finns i flera filer: ' || string_agg(distinct v.source_file, ', '),
     cast(null as decimal(18, 2))
 from {{ ref('stg_ledger__vouchers') }} as v
--- a file never holds a voucher twice (the reader rejects it), so a repeated key is a voucher
--- delivered in two files; find the few keys first, then name their files
+-- a number repeated inside one file is the reader's warning (BL numbers a whole series 1);
+-- here a key in two files is a voucher delivered twice: find the few keys, name their files
 inner join (
     select fiscal_year, voucher_series, voucher_number
     from {{ ref('stg_ledger__vouchers') }}
     where coalesce(voucher_number, '') <> ''
     group by all
-    having count(*) > 1
+    having count(distinct source_file) > 1
 ) as d using (fiscal_year, voucher_series, voucher_number)
 group by v.fiscal_year, v.voucher_series, v.voucher_number
 

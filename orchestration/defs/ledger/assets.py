@@ -131,6 +131,7 @@ def _reader(workdir: Path, dimensions: dict[str, int], loaded: dict[str, Coverag
             "source_file": pa.array([item.name] * len(warnings), pa.string()),
             "line": pa.array([w.get("line") for w in warnings], pa.int64()),
             "kind": pa.array([w.get("kind") for w in warnings], pa.string()),
+            "severity": pa.array([w.get("severity") for w in warnings], pa.string()),
             "message": pa.array([w.get("message") for w in warnings], pa.string()),
         })
         tables: dict[str, pa.Table | Path] = {
@@ -164,6 +165,9 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     with warehouse.connect() as conn:
         dimensions = registry_dimensions(conn)
         loaded = loaded_coverage(conn)
+        if landing.has_table(conn, "ledger_warnings"):  # warehouses from before severity
+            conn.execute("alter table landing.ledger_warnings add column if not exists "
+                         "severity varchar")
     deliveries = landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES)
     # each file's fiscal year from its head (None: the reader will say what is wrong)
     held = {d.name: fiscal_months(d.paths[0]) for d in deliveries}

@@ -27,6 +27,8 @@ MAX_LINE_BYTES = 64 << 20  # a "line" this long means the file is not SIE text
 class Block:
     lines: pa.Table  # (ln BIGINT, line VARCHAR): whole lines of UTF-8 text
     eof: bool
+    endings: tuple[int, int, int] = (0, 0, 0)  # lines ended by CRLF, LF, a lone CR
+    tabs: int = 0  # tab characters (legal between fields; counted for the warning)
 
 
 def _last_line_end(buf: bytes) -> int:
@@ -43,10 +45,12 @@ def _read_blocks(path: Path, transcode: Transcoder, block_bytes: int) -> Iterato
     first_line = 1
     with path.open("rb") as fh:
         while True:
-            raw = fh.read(block_bytes)
+            # a line longer than a block: read as much again as is carried, so that a long
+            # line costs linear, not quadratic, time
+            raw = fh.read(max(block_bytes, len(carry)))
             buf = carry + raw
             if not raw:
-                yield Block(line_table(transcode(buf), first_line), True)
+                yield Block(*_eof_block(transcode(buf), first_line))
                 return
             cut = _last_line_end(buf)
             if cut == 0:
@@ -56,9 +60,17 @@ def _read_blocks(path: Path, transcode: Transcoder, block_bytes: int) -> Iterato
                 carry = buf  # one very long line: read on until it ends
                 continue
             carry = buf[cut:]
-            lines = line_table(transcode(buf[:cut]), first_line)
+            text = transcode(buf[:cut])
+            lines, endings = _split(text, first_line)
             first_line += lines.num_rows
-            yield Block(lines, False)
+            yield Block(lines, False, endings, text.count(b"\t"))  # memchr speed: ~10 ms/60 MB
+
+
+def _eof_block(
+    text: bytes, first_line: int
+) -> tuple[pa.Table, bool, tuple[int, int, int], int]:
+    lines, endings = _split(text, first_line)
+    return lines, True, endings, text.count(b"\t")
 
 
 def prefetch_blocks(
@@ -100,8 +112,9 @@ def prefetch_blocks(
             worker.join(timeout=0.05)
 
 
-def _line_feeds(text: bytes) -> tuple[bytes, np.ndarray]:
-    """Positions of the LFs that end lines, after turning bare-CR line ends into LF.
+def _line_feeds(text: bytes) -> tuple[bytes, np.ndarray, tuple[int, int, int]]:
+    """Positions of the LFs that end lines, after turning bare-CR line ends into LF, and how
+    many lines ended in CRLF, LF and a lone CR.
 
     CRLF and LF files are left as they are (a line keeps its CR, which every pattern
     allows for); only a file that also ends lines with a lone CR is rewritten.
@@ -110,16 +123,22 @@ def _line_feeds(text: bytes) -> tuple[bytes, np.ndarray]:
     lfs = np.flatnonzero(data == 10)
     crs = text.count(b"\r")
     if crs == 0:
-        return text, lfs
+        return text, lfs, (0, len(lfs), 0)
     if crs == len(lfs) and bool(np.all(data[lfs[lfs > 0] - 1] == 13)) and data[0] != 10:
-        return text, lfs  # every CR is half of a CRLF
+        return text, lfs, (len(lfs), 0, 0)  # every CR is half of a CRLF
+    crlf = text.count(b"\r\n")
+    endings = (crlf, len(lfs) - crlf, crs - crlf)
     text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    return text, np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 10)
+    return text, np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 10), endings
 
 
 def line_table(text: bytes, first_line: int) -> pa.Table:
     """The lines of text as a table (ln BIGINT: physical line number, line VARCHAR)."""
-    text, lfs = _line_feeds(text)
+    return _split(text, first_line)[0]
+
+
+def _split(text: bytes, first_line: int) -> tuple[pa.Table, tuple[int, int, int]]:
+    text, lfs, endings = _line_feeds(text)
     ends = lfs + 1
     if text and not text.endswith(b"\n"):
         ends = np.append(ends, len(text))
@@ -129,4 +148,4 @@ def line_table(text: bytes, first_line: int) -> pa.Table:
     n = len(ends)
     lines = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(text))
     numbers = np.arange(first_line, first_line + n, dtype=np.int64)
-    return pa.table({"ln": numbers, "line": lines})
+    return pa.table({"ln": numbers, "line": lines}), endings

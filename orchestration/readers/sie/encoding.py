@@ -65,18 +65,18 @@ def detect(sample: bytes) -> Detected:
     if b"\x00" in sample:
         raise EncodingError("holds NUL bytes: not a SIE text file (UTF-16 or a binary file?)")
     if fmt is not None and fmt.upper() != "PC8":
-        result.warnings.append(f"#FORMAT {fmt} is not the PC8 that SIE 4 prescribes")
-    declared = f"#FORMAT {fmt}" if fmt else "no #FORMAT (PC8 by default)"
+        result.warnings.append(f"#FORMAT {fmt} är inte PC8, som SIE 4 föreskriver")
+    declared = f"#FORMAT {fmt}" if fmt else "ingen #FORMAT (PC8 som standard)"
     if sample.startswith(UTF8_BOM) or (not sample.isascii() and _valid_utf8_prefix(sample)):
         result.encoding = UTF8
-        result.warnings.append(f"file declares {declared} but its bytes are UTF-8; read as UTF-8")
+        result.warnings.append(f"filen anger {declared} men dess byte är UTF-8; lästes som UTF-8")
     elif not sample.isascii():
         cp437, latin1 = _letter_scores(sample)
         if latin1 > cp437:
             result.encoding = LATIN1
             result.warnings.append(
-                f"file declares {declared} but its letters are Latin-1 (ISO 8859-1) bytes; "
-                "read as Latin-1"
+                f"filen anger {declared} men dess bokstäver är Latin-1 (ISO 8859-1); "
+                "lästes som Latin-1"
             )
     return result
 

@@ -20,9 +20,10 @@ import numpy as np
 import pyarrow as pa
 
 from . import tokens, vouchers
+from .object_lists import object_list_sql
 from .structure import RECORD, VER
 from .structure import LineError as ChunkError
-from .summary import WarningLog
+from .summary import TEXTS, WarningLog
 from .tokens import sql_literal as lit
 
 # Records the reader understands; any other label is counted as unknown.
@@ -147,7 +148,11 @@ class ChunkParser:
                 self.years_used_for_rows.add(
                     tuple(sorted(self.years, key=lambda y: y.year_index))
                 )
-                self.outputs.assemble(vouchers.extract(self, lines))
+                years = [
+                    (y.start.toordinal() - 719163, y.end.toordinal() - 719163, y.start.year)
+                    for y in sorted(self.years, key=lambda y: -y.year_index)  # year 0 first
+                ]
+                self.outputs.assemble(vouchers.extract(self.con, lines, years, self.warnings))
         finally:
             self.con.unregister("lines")
 
@@ -196,13 +201,35 @@ class ChunkParser:
         ):
             if tag not in self.unknown:
                 self.warnings.add(
-                    "unknown_record", f"unknown record type {tag} (counted, not read)", first
+                    "unknown_record", f"okänd posttyp {tag} (räknad, inte läst)", first
                 )
             self.unknown[tag] += count
         if self.rows_of(
             f"SELECT count(*) FROM o WHERE tag IN {_in_list(BALANCE_RECORDS)}"
         )[0][0]:
             self._balances()
+
+    def _balance_deviations(self) -> None:
+        """Each tolerated spelling of a balance record: a warning per line, counted by kind."""
+        cases = (
+            ("balance_without_object_list", "wants_obj AND NOT braces"),
+            ("balance_with_object_list", "NOT wants_obj AND braces"),
+            ("account_period_swapped", "swapped"),
+            ("quoted_number", "quoted"),
+        )
+        for kind, where in cases:
+            total = self.rows_of(f"SELECT count(*) FROM b WHERE {where}")[0][0]
+            if not total:
+                continue
+            for ln, record, account, period in self.rows_of(
+                f"SELECT ln, '#' || record_type, account, period_tok FROM b WHERE {where}"
+                f" ORDER BY ln LIMIT {vouchers.MAX_LISTED}"
+            ):
+                text = TEXTS[kind]
+                if kind != "quoted_number":
+                    text = text.format(record=record, account=account, period=period)
+                self.warnings.add(kind, text, ln)
+            self.warnings.count_more(kind, max(0, total - vouchers.MAX_LISTED))
 
     def _fiscal_years(self) -> None:
         for ln, index, start, end in self.rows_of(
@@ -214,7 +241,7 @@ class ChunkParser:
                 raise ChunkError(ln, f"#RAR year number {index!r} is not an integer")
             if not start and not end:
                 self.warnings.add(
-                    "fiscal_year_without_dates", f"#RAR {year_index} has no dates", ln
+                    "fiscal_year_without_dates", f"#RAR {year_index} saknar datum", ln
                 )
                 continue
             start_date, end_date = _parse_date(start), _parse_date(end)
@@ -225,45 +252,66 @@ class ChunkParser:
                 raise ChunkError(ln, f"#RAR {year_index} ends before it starts")
             if year_index in self.fiscal_years:
                 self.warnings.add(
-                    "duplicate_fiscal_year", f"#RAR {year_index} appears again; last one kept", ln
+                    "duplicate_fiscal_year",
+                    f"#RAR {year_index} förekommer igen; den sista gäller", ln
                 )
             self.fiscal_years[year_index] = FiscalYear(year_index, start_date, end_date, ln)
 
     def _balances(self) -> None:
+        # SIE 4B: #IB/#UB/#RES year account amount [qty]; #OIB/#OUB year account {objects}
+        # amount [qty]; #PSALDO/#PBUDGET year period account {objects} amount [qty]. Real
+        # programs leave out the {} or write an empty one where none belongs, and older BL
+        # Administration writes the account before the period: each reads one way only when
+        # the braces (or #KONTO and the YYYYMM form) say which field is which.
         self.run(
             f"""CREATE OR REPLACE TEMP TABLE b AS
             WITH x AS (
               SELECT ln, tag, f,
                      CASE WHEN tag IN ('#PSALDO', '#PBUDGET') THEN 1 ELSE 0 END AS p,
-                     CASE WHEN tag IN ('#IB', '#UB', '#RES') THEN 0 ELSE 1 END AS has_obj
-              FROM o WHERE tag IN {_in_list(BALANCE_RECORDS)})
-            SELECT ln, substr(tag, 2) AS record_type, has_obj,
+                     tag IN ('#OIB', '#OUB', '#PSALDO', '#PBUDGET') AS wants_obj
+              FROM o WHERE tag IN {_in_list(BALANCE_RECORDS)}),
+            y AS (
+              SELECT *, coalesce(starts_with(f[4 + p], '{{'), false) AS braces,
+                     CASE WHEN p = 1 THEN sie_unq(f[3]) END AS t3,
+                     CASE WHEN p = 1 THEN sie_unq(f[4]) END AS t4
+              FROM x),
+            z AS (
+              SELECT *, braces::INTEGER AS nb,
+                     p = 1 AND NOT coalesce(regexp_matches(t3, {lit(_PERIOD_RX)}), false)
+                       AND coalesce(regexp_matches(t4, {lit(_PERIOD_RX)}), false)
+                       AND t3 IN (SELECT account FROM acc_konto)
+                       AND t4 NOT IN (SELECT account FROM acc_konto) AS swapped
+              FROM y)
+            SELECT ln, substr(tag, 2) AS record_type, wants_obj, braces, swapped,
                    sie_unq(f[2]) AS year_tok,
-                   CASE WHEN p = 1 THEN sie_unq(f[3]) END AS period_tok,
-                   sie_unq(f[3 + p]) AS account,
-                   CASE WHEN has_obj = 1 THEN f[4 + p] END AS obj_tok,
-                   CASE WHEN has_obj = 1 AND starts_with(f[4 + p], '{{')
-                        THEN f[4 + p][2:-2] END AS obj,
-                   sie_unq(f[4 + p + has_obj]) AS amt,
-                   sie_unq(f[5 + p + has_obj]) AS qty
-            FROM x"""
+                   CASE WHEN swapped THEN t4 ELSE t3 END AS period_tok,
+                   CASE WHEN swapped THEN t3 ELSE sie_unq(f[3 + p]) END AS account,
+                   CASE WHEN braces THEN f[4 + p][2:-2] END AS written_obj,
+                   -- no braces where objects belong: the account's own total, as {{}} is
+                   CASE WHEN wants_obj THEN coalesce(written_obj, '') END AS obj,
+                   coalesce(starts_with(f[4 + p + nb], '"'), false) AS quoted,
+                   sie_unq(f[4 + p + nb]) AS amt,
+                   sie_unq(f[5 + p + nb]) AS qty
+            FROM z"""
         )
         checks = self.rows_of(
-            """SELECT
+            f"""SELECT
               min(ln) FILTER (WHERE TRY_CAST(year_tok AS INTEGER) IS NULL),
               min(ln) FILTER (WHERE period_tok IS NOT NULL
-                              AND NOT regexp_matches(period_tok, '^[0-9]{4}(0[1-9]|1[0-2])$')),
+                              AND NOT regexp_matches(period_tok, {lit(_PERIOD_RX)})),
               min(ln) FILTER (WHERE account IS NULL OR account = ''),
-              min(ln) FILTER (WHERE has_obj = 1 AND obj IS NULL),
+              min(ln) FILTER (WHERE NOT wants_obj AND trim(written_obj) <> ''),
               min(ln) FILTER (WHERE sie_bad_amount(amt)),
               min(ln) FILTER (WHERE sie_bad_quantity(qty))
             FROM b"""
         )[0]
         reasons = (
             "year number is not an integer",
-            "bad period (expected YYYYMM)",
+            "bad period (expected YYYYMM; account and period cannot be told apart by #KONTO)",
             "account missing",
-            "object list {...} missing",
+            "object list on a record that has none (only #OIB, #OUB, #PSALDO and #PBUDGET "
+            "carry objects): it cannot be told whether the amount is the account's or the "
+            "object's",
             "bad amount",
             "bad quantity",
         )
@@ -271,9 +319,10 @@ class ChunkParser:
         if found:
             ln, why = min(found)
             raise ChunkError(ln, f"{why} in balance record: {self.line_text(ln)}")
+        self._balance_deviations()
         self.run(
             f"""CREATE OR REPLACE TEMP TABLE bd AS
-                SELECT obj, {vouchers.object_list_sql(self.dimensions)}
+                SELECT obj, {object_list_sql(self.dimensions)}
                 FROM (SELECT DISTINCT obj FROM b WHERE obj IS NOT NULL)"""
         )
         bad = self.rows_of(
@@ -301,6 +350,9 @@ class ChunkParser:
             self.outputs.emit("balances", balances)
         if budgets.num_rows:
             self.outputs.emit("budgets", budgets)
+
+
+_PERIOD_RX = "^[0-9]{4}(0[1-9]|1[0-2])$"
 
 
 def _int_or_none(text: str | None) -> int | None:

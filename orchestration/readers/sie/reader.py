@@ -27,7 +27,7 @@ from .encoding import Detected, EncodingError, Transcoder, detect
 from .outputs import ParquetOutputs
 from .parse import ChunkError, ChunkParser
 from .structure import BLANK, CODE_SQL, GARBAGE, StructureError, analyse
-from .summary import SieSummary, WarningLog
+from .summary import TEXTS, SieSummary, WarningLog
 from .tokens import sql_literal
 
 SAMPLE_BYTES = 1 << 20
@@ -136,7 +136,11 @@ def _parse_file(
 ) -> None:
     carry: pa.Table | None = None
     first = True
+    endings = np.zeros(3, dtype=np.int64)  # lines ended by CRLF, LF, a lone CR
+    tabs = 0
     for block in prefetch_blocks(path, transcoder, BLOCK_BYTES):
+        endings += block.endings
+        tabs += block.tabs
         lines = block.lines if carry is None else pa.concat_tables([carry, block.lines])
         carry = None
         if lines.num_rows == 0:
@@ -157,28 +161,36 @@ def _parse_file(
             carry = lines  # a voucher longer than a block: read on until it closes
             continue
         for line in shape.garbage_lines[:50]:
-            warnings.add("not_a_record", "line outside vouchers is not a SIE record; skipped",
+            warnings.add("not_a_record",
+                         "raden utanför verifikationerna är ingen SIE-post; hoppades över",
                          int(line))
         warnings.count_more("not_a_record", max(0, len(shape.garbage_lines) - 50))
         for line in shape.records_in_voucher[:50]:
             warnings.add("record_inside_voucher",
-                         "record other than #TRANS/#RTRANS/#BTRANS inside a voucher", int(line))
+                         "annan post än #TRANS/#RTRANS/#BTRANS inne i en verifikation; "
+                         "lästes som om den stod utanför", int(line))
         warnings.count_more("record_inside_voucher", max(0, len(shape.records_in_voucher) - 50))
         cut = shape.cut
         parser.process(lines.slice(0, cut), codes[:cut], shape.voucher_line[:cut])
         if cut < lines.num_rows:
             carry = lines.slice(cut)
+    if np.count_nonzero(endings) > 1:
+        styles = ", ".join(f"{name} på {int(n)} rader"
+                           for name, n in zip(("CRLF", "LF", "CR"), endings, strict=True) if n)
+        warnings.add("mixed_line_endings", TEXTS["mixed_line_endings"].format(styles=styles))
+    if tabs:
+        warnings.add("tabs", TEXTS["tabs"].format(n=tabs))
     if transcoder.latin1_suspect_at is not None:
         warnings.add(
             "encoding",
-            f"from byte {transcoder.latin1_suspect_at} on, the letters look like Latin-1 "
-            "although the start of the file is CP437: check å ä ö in the texts",
+            f"från byte {transcoder.latin1_suspect_at} ser bokstäverna ut som Latin-1 fast "
+            "filens början är CP437: kontrollera å ä ö i texterna",
         )
     if transcoder.replacement_chars:
         warnings.add(
             "encoding",
-            f"the text already holds {transcoder.replacement_chars} U+FFFD replacement "
-            "characters: letters such as å ä ö were destroyed before this file was written",
+            f"texten innehåller redan {transcoder.replacement_chars} ersättningstecken U+FFFD: "
+            "bokstäver som å ä ö förstördes innan filen skrevs",
         )
 
 
@@ -197,10 +209,10 @@ def _finish(
     if not any(tag in _SIE_MARKERS for tag in meta) and parser.vouchers == 0:
         raise SourceFileError(source, "not a SIE file: no #FLAGGA, #SIETYP, #FORMAT or #VER")
     if "#SIETYP" not in meta:
-        parser.warnings.add("missing_record", "no #SIETYP record")
+        parser.warnings.add("missing_record", "posten #SIETYP saknas")
     import_file = Path(source).suffix.upper() == ".SI" or path.suffix.upper() == ".SI"
     validate.require_fiscal_years(parser, paths, import_file)
-    validate.reject_duplicate_vouchers(con, paths["vouchers"])
+    validate.flag_repeated_vouchers(parser, paths)
     validate.refresh_fiscal_years(parser, paths, outputs.schemas)
     _write_declarations(parser, outputs)
     unbalanced = validate.unbalanced_vouchers(parser, paths["vouchers"])
@@ -243,6 +255,7 @@ def _finish(
         unknown_records=dict(parser.unknown),
         total_amount=str(Decimal(outputs.cents).scaleb(-2)),
         rows_written=dict(outputs.rows),
+        warning_counts={k: n for k, n in sorted(parser.warnings.counts.items()) if n},
     )
 
 

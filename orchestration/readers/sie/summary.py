@@ -5,10 +5,55 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any
 
 MAX_WARNINGS = 1000  # a broken million-row file must not produce a million warnings
 MAX_UNBALANCED = 10_000
+
+# The deviations from SIE 4B that the reader tolerates, because the record still reads one way
+# only: each is a warning on the file, counted by kind, in Swedish for the person who follows up.
+TEXTS = {
+    "trans_without_object_list":
+        "#TRANS utan objektlista (klamrarna {} saknas); raden lästes som en rad utan objekt",
+    "quoted_number": "beloppet står inom citattecken; det lästes som ett tal",
+    "balance_without_object_list":
+        "{record} utan objektlista (klamrarna {{}} saknas); posten lästes som kontots saldo "
+        "utan objekt",
+    "balance_with_object_list":
+        "{record} med en tom objektlista {{}}, som posten inte ska ha; den lästes utan objekt",
+    "account_period_swapped":
+        "{record} har kontot före perioden ({account} {period}); #KONTO och formen ÅÅÅÅMM "
+        "visar vilket som är vilket, så de lästes omvända",
+    "repeated_voucher_number":
+        "verifikationsnumret {series} {number} finns redan på rad {first}; verifikationerna "
+        "hålls isär efter sin plats i filen",
+    "probable_double_booking":
+        "verifikationen {series} {number} är en exakt upprepning av den på rad {first} "
+        "(samma datum, text och rader): troligen dubbelbokförd",
+    "tabs": "filen har {n} tabbtecken, mellan fält eller i texter; mellan fält lästes de som "
+            "blanksteg, vilket SIE 4B tillåter",
+    "mixed_line_endings":
+        "filen blandar radslut ({styles}); alla räknades som radslut",
+}
+def kronor(amount: Decimal) -> str:
+    """An amount the Swedish way, for a message a person reads: -12 771,00 kr."""
+    sign = "-" if amount < 0 else ""
+    whole, _, cents = f"{abs(amount):.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", " ")
+    return f"{sign}{groups},{cents} kr"
+
+
+# How much a kind matters to the person who follows up; "warning" unless listed.
+SEVERITY = {
+    "quoted_number": "info",
+    "mixed_line_endings": "info",
+    "tabs": "info",
+    "late_fiscal_year": "info",
+    "unknown_record": "info",
+    "probable_double_booking": "warning",
+    "unbalanced_voucher": "critical",
+}
 
 
 @dataclass
@@ -29,10 +74,11 @@ class SieSummary:
     transactions: int  # #TRANS rows that count in the ledger
     accounts: int  # accounts declared by #KONTO
     unbalanced_vouchers: list[dict[str, Any]]  # {series, number, line, difference}
-    warnings: list[dict[str, Any]]  # {line, kind, message}
+    warnings: list[dict[str, Any]]  # {line, kind, severity, message}
     unknown_records: dict[str, int]
     total_amount: str  # sum of the rows that count; "0.00" when every voucher balances
     rows_written: dict[str, int] = field(default_factory=dict)
+    warning_counts: dict[str, int] = field(default_factory=dict)  # every warning, by kind
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -51,7 +97,9 @@ class WarningLog:
         with self._lock:
             self.counts[kind] += 1
             if len(self.items) < MAX_WARNINGS:
-                self.items.append({"line": line, "kind": kind, "message": message})
+                self.items.append({"line": line, "kind": kind,
+                                   "severity": SEVERITY.get(kind, "warning"),
+                                   "message": message})
 
     def count_more(self, kind: str, extra: int) -> None:
         """Record that `extra` further warnings of a kind exist without listing them."""
@@ -68,8 +116,9 @@ class WarningLog:
                     {
                         "line": None,
                         "kind": kind,
-                        "message": f"{total - listed[kind]} more warnings of this kind "
-                        f"({total} in all) are not listed",
+                        "severity": SEVERITY.get(kind, "warning"),
+                        "message": f"ytterligare {total - listed[kind]} varningar av det här "
+                        f"slaget ({total} i allt) listas inte",
                     }
                 )
         return out

@@ -12,7 +12,7 @@ import re
 
 QUOTED = r'"(?:[^"\\]|\\.)*"'
 BARE = r'[^ \t\r\n"{}]+'
-OBJECTS = r"\{[^}]*\}"
+OBJECTS = rf'\{{(?:[^}}"]|{QUOTED})*\}}'  # a quoted object code may hold a '}'
 # One field of any record: what regexp_extract_all(line, FIELD_RX) returns, in order.
 FIELD_RX = f"{QUOTED}|{OBJECTS}|{BARE}"
 
@@ -23,9 +23,11 @@ TRANS_FAST_RX = (
     r'^[ \t]*#[A-Z]+[ \t]+"?([^ \t\r\n"{]+)"?[ \t]*\{([^}]*)\}[ \t]*'
     rf"({_NUMBER})(?:[ \t]([^\r\n]*))?[\r\n]*$"
 )
-# Any other legal spelling (quoted amount, a sign before the number, ...); fields keep quotes.
+# Any other legal spelling (quoted amount, a sign before the number, a '}' in a quoted object
+# code) and a row with no braces at all; fields keep their quotes and the object list its braces
+# (empty when there are none). Without braces a blank must part account and amount.
 TRANS_GENERAL_RX = (
-    rf'^[ \t]*#[A-Z]+[ \t]+({QUOTED}|[^ \t\r\n"{{]+)[ \t]*\{{([^}}]*)\}}[ \t]*'
+    rf'^[ \t]*#[A-Z]+[ \t]+({QUOTED}|[^ \t\r\n"{{]+)(?:[ \t]*({OBJECTS})[ \t]*|[ \t]+)'
     r'("?[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"?)((?:[ \t][^\r\n]*)?)[\r\n]*$'
 )
 # What may follow the amount: transdat, transtext, kvantitet, sign (and ignored extra fields).

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from . import tokens
 from .outputs import writer_options
 from .parse import ChunkError, ChunkParser, fiscal_year_sql, in_fiscal_years_sql
-from .summary import MAX_UNBALANCED, MAX_WARNINGS
+from .summary import MAX_UNBALANCED, MAX_WARNINGS, TEXTS, kronor
 from .tokens import sql_literal as lit
 
 _LISTED = MAX_WARNINGS  # per check: more than this are counted, not listed
@@ -41,7 +41,7 @@ def require_fiscal_years(parser: ChunkParser, paths: dict[str, Path], import_fil
     if import_file:
         parser.warnings.add(
             "no_fiscal_year",
-            "import file (SIE 4I) without #RAR: fiscal_year is NULL for every voucher",
+            "importfil (SIE 4I) utan #RAR: verifikationerna får inget räkenskapsår",
             first,
         )
         return
@@ -51,27 +51,61 @@ def require_fiscal_years(parser: ChunkParser, paths: dict[str, Path], import_fil
     )
 
 
-def reject_duplicate_vouchers(con: duckdb.DuckDBPyConnection, vouchers: Path) -> None:
-    dup = _rows(
+def flag_repeated_vouchers(parser: ChunkParser, paths: dict[str, Path]) -> None:
+    """A voucher number used again within its series: kept apart by position, with a warning.
+
+    BL Administration numbers every voucher of its fixed-asset series 1, each balancing on its
+    own, so a repeat is not by itself an error: every voucher keeps its own line (source_line)
+    and rows. A voucher that repeats an earlier one exactly (date, text and every row) is
+    flagged as a probable double booking instead. Empty numbers (import files) are exempt.
+    """
+    con, vouchers = parser.con, _pq(paths["vouchers"])
+    if not _rows(
         con,
-        f"""SELECT voucher_series, voucher_number FROM {_pq(vouchers)}
-            WHERE voucher_number <> '' GROUP BY ALL HAVING count(*) > 1
-            ORDER BY min(source_line) LIMIT 1""",
-    )
-    if not dup:
+        f"""SELECT count(*) FROM (SELECT 1 FROM {vouchers} WHERE voucher_number <> ''
+            GROUP BY voucher_series, voucher_number HAVING count(*) > 1)""",
+    )[0][0]:
         return
-    series, number = dup[0]
-    lines = _rows(
+    # Rows reach their voucher by an ASOF join on line (rows follow their #VER); only the
+    # vouchers whose number repeats get a digest, which tells exact repeats apart.
+    found = _rows(
         con,
-        f"""SELECT source_line FROM {_pq(vouchers)}
-            WHERE voucher_series = {lit(series)} AND voucher_number = {lit(number)}
-            ORDER BY source_line LIMIT 2""",
+        f"""WITH v AS (
+              SELECT source_line, voucher_series, voucher_number, voucher_date, voucher_text,
+                     row_count, amount_sum,
+                     min(source_line) OVER (PARTITION BY voucher_series, voucher_number)
+                       AS first_line
+              FROM {vouchers} WHERE voucher_number <> ''
+              QUALIFY count(*) OVER (PARTITION BY voucher_series, voucher_number) > 1),
+            r AS (
+              SELECT a.source_line AS vline,
+                     md5(string_agg(concat_ws(chr(31), t.row_kind, t.account, t.object_list,
+                                              t.amount::VARCHAR, t.quantity::VARCHAR,
+                                              t.transaction_date::VARCHAR, t.transaction_text),
+                                    chr(30) ORDER BY t.source_line)) AS digest
+              FROM {_pq(paths['transactions'])} t
+              ASOF JOIN (SELECT source_line FROM {vouchers}) a ON t.source_line > a.source_line
+              WHERE a.source_line IN (SELECT source_line FROM v)
+              GROUP BY a.source_line),
+            d AS (
+              SELECT v.*, md5(concat_ws(chr(31), voucher_date::VARCHAR, voucher_text,
+                                        row_count::VARCHAR, amount_sum::VARCHAR,
+                                        coalesce(r.digest, ''))) AS whole
+              FROM v LEFT JOIN r ON r.vline = v.source_line)
+            SELECT d.source_line, d.voucher_series, d.voucher_number, d.first_line,
+                   (SELECT min(e.source_line) FROM d e
+                    WHERE e.voucher_series = d.voucher_series
+                      AND e.voucher_number = d.voucher_number
+                      AND e.whole = d.whole AND e.source_line < d.source_line) AS same_as
+            FROM d WHERE d.source_line > d.first_line ORDER BY d.source_line""",
     )
-    raise ChunkError(
-        lines[1][0],
-        f"duplicate voucher: series {series!r} number {number!r} already appears at line "
-        f"{lines[0][0]}",
-    )
+    log = parser.warnings
+    for kind in ("probable_double_booking", "repeated_voucher_number"):
+        hits = [f for f in found if (f[4] is not None) == (kind == "probable_double_booking")]
+        for line, series, number, first, same_as in hits[:_LISTED]:
+            log.add(kind, TEXTS[kind].format(series=series, number=number,
+                                             first=same_as or first), line)
+        log.count_more(kind, max(0, len(hits) - _LISTED))
 
 
 def refresh_fiscal_years(
@@ -97,7 +131,7 @@ def refresh_fiscal_years(
         redo.replace(path)
     parser.warnings.add(
         "late_fiscal_year",
-        "#RAR records come after vouchers; fiscal years were assigned at the end",
+        "#RAR står efter verifikationerna; räkenskapsåren sattes i efterhand",
         None,
     )
 
@@ -118,7 +152,8 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     ):
         log.add(
             "date_outside_fiscal_years",
-            f"voucher {series} {number} dated {when.isoformat()} lies outside every #RAR year",
+            f"verifikationen {series} {number} daterad {when.isoformat()} ligger utanför "
+            "alla räkenskapsår (#RAR)",
             line,
         )
     log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
@@ -132,7 +167,7 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     ):
         log.add(
             "date_outside_fiscal_years",
-            f"transaction date {when.isoformat()} lies outside every #RAR year",
+            f"transaktionsdatumet {when.isoformat()} ligger utanför alla räkenskapsår (#RAR)",
             line,
         )
     log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
@@ -158,7 +193,7 @@ def flag_undeclared_accounts(parser: ChunkParser, paths: dict[str, Path]) -> Non
     )
     for account, first, n in found:
         parser.warnings.add(
-            "undeclared_account", f"account {account} is used ({n} rows) but has no #KONTO", first
+            "undeclared_account", f"kontot {account} används ({n} rader) men saknar #KONTO", first
         )
 
 
@@ -190,7 +225,7 @@ def flag_undeclared_objects(parser: ChunkParser, paths: dict[str, Path]) -> None
     for dim, code, first, _ in found:
         parser.warnings.add(
             "undeclared_object",
-            f"object {code!r} of dimension {dim} is used but has no #OBJEKT",
+            f"objektet {code!r} i dimension {dim} används men saknar #OBJEKT",
             first,
         )
 
@@ -208,7 +243,8 @@ def unbalanced_vouchers(parser: ChunkParser, vouchers: Path) -> list[dict[str, A
         out.append({"series": series, "number": number, "line": line, "difference": str(diff)})
         parser.warnings.add(
             "unbalanced_voucher",
-            f"voucher {series} {number} does not balance: its rows sum to {diff}",
+            f"verifikationen {series} {number} balanserar inte: raderna summerar till "
+            f"{kronor(diff)}",
             line,
         )
     if total > MAX_UNBALANCED:

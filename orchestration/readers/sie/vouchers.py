@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -23,13 +22,11 @@ import pyarrow.compute as pc
 
 from . import columns as col
 from . import tokens
+from .object_lists import object_list_sql
 from .schema import MONEY, QUANTITY
 from .structure import BTRANS, RTRANS, TRANS, LineError
-from .summary import WarningLog
+from .summary import TEXTS, WarningLog
 from .tokens import sql_literal as lit
-
-if TYPE_CHECKING:
-    from .parse import ChunkParser
 
 _KINDS = pa.array([None, "TRANS", "RTRANS", "BTRANS"], pa.string())
 MAX_LISTED = 100  # warnings listed per chunk and kind; the rest are only counted
@@ -74,32 +71,42 @@ def _fail(lines: pa.Table, ln: int, reason: str) -> None:
 
 
 # -- step 1: DuckDB ----------------------------------------------------------------------------
-def extract(p: ChunkParser, lines: pa.Table) -> Extracted:
-    """Cut the fields out of the chunk registered as table `lines` (reader thread)."""
-    ver = p.arrow(
+def extract(
+    con: duckdb.DuckDBPyConnection,
+    lines: pa.Table,
+    years: list[tuple[int, int, int]],
+    warnings: WarningLog,
+) -> Extracted:
+    """Cut the fields out of the chunk registered as table `lines` on `con` (reader thread).
+
+    years: (first day, last day, start year) of each fiscal year, year 0 first.
+    """
+    ver = _arrow(
+        con,
         f"""SELECT ln, {', '.join(f'v.{g}' for g in _VER_GROUPS)}
             FROM (SELECT ln, regexp_extract(line, {lit(tokens.VER_RX)}, {_VER_GROUPS}) AS v
-                  FROM lines WHERE code = 4)"""
+                  FROM lines WHERE code = 4)""",
     )
     if pc.any(pc.equal(ver["s"], "")).as_py():
-        ver = _patch_ver(p, lines, ver)
-    rows = p.arrow(_rows_sql(lit(tokens.TRANS_FAST_RX), f"code BETWEEN {TRANS} AND {BTRANS}"))
-    if pc.any(pc.equal(rows["acc"], "")).as_py():
-        rows = _patch_rows(p, lines, rows)
-    years = [
-        (y.start.toordinal() - 719163, y.end.toordinal() - 719163, y.start.year)
-        for y in sorted(p.years, key=lambda y: -y.year_index)  # year 0 wins an overlap
-    ]
+        ver = _patch_ver(con, lines, ver)
+    rows = _arrow(con, _rows_sql(lit(tokens.TRANS_FAST_RX), f"code BETWEEN {TRANS} AND {BTRANS}"))
+    odd = pc.or_(pc.equal(rows["acc"], ""), rows["tail_bad"])
+    if pc.any(odd).as_py():
+        rows = _patch_rows(con, lines, rows, odd, warnings)
     return Extracted(lines, ver, rows, years)
 
 
-def _rows_sql(head_rx: str, where: str) -> str:
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    return con.sql(sql).to_arrow_table()
+
+
+def _rows_sql(head_rx: str, where: str, obj: str = "h.o", extra: str = "") -> str:
     tail_rx = lit(tokens.TRANS_TAIL_RX)
     return f"""
-        SELECT ln, vline, code, h.a AS acc, h.o AS obj, h.m AS amt, tail,
+        SELECT ln, vline, code, h.a AS acc, {obj} AS obj, h.m AS amt, tail,
                -- a tail that does not match leaves every group empty: only then look again
                tail IS NOT NULL AND tail.d = '' AND tail.t = '' AND tail.q = ''
-                 AND NOT regexp_matches(h.r, {tail_rx}) AS tail_bad
+                 AND NOT regexp_matches(h.r, {tail_rx}) AS tail_bad{extra}
         FROM (SELECT ln, vline, code, h,
                      CASE WHEN h.r <> '' THEN regexp_extract(h.r, {tail_rx}, ['d', 't', 'q'])
                      END AS tail
@@ -120,33 +127,53 @@ def _patch(fast: pa.Table, slow: pa.Table, bad: pa.Array) -> pa.Table:
     )
 
 
-def _again(p: ChunkParser, bad_ln: pa.Array, sql: str) -> pa.Table:
+def _again(con: duckdb.DuckDBPyConnection, bad_ln: pa.Array, sql: str) -> pa.Table:
     """Run `sql` (which reads `odd_lines`) for the lines flagged in bad_ln, in line order."""
-    p.con.register("odd_lines", pa.table({"ln": bad_ln}))
+    con.register("odd_lines", pa.table({"ln": bad_ln}))
     try:
-        return p.arrow(f"SELECT * FROM ({sql}) ORDER BY ln")
+        return _arrow(con, f"SELECT * FROM ({sql}) ORDER BY ln")
     finally:
-        p.con.unregister("odd_lines")
+        con.unregister("odd_lines")
 
 
-def _patch_rows(p: ChunkParser, lines: pa.Table, rows: pa.Table) -> pa.Table:
-    """Rows in a rarer spelling (quoted amount, a + sign, ...) take the general pattern."""
-    bad = pc.equal(col.plain(rows["acc"]), "")
-    slow = _again(p, pc.filter(rows["ln"], bad), _rows_sql(
-        lit(tokens.TRANS_GENERAL_RX), "ln IN (SELECT ln FROM odd_lines)"))
-    missing = pc.filter(slow["ln"], pc.equal(slow["acc"], "")).to_pylist()
-    if missing:
-        raise LineError(missing[0], explain_row(_line_text(lines, missing[0])))
+def _warn_lines(warnings: WarningLog, kind: str, message: str, lines: list[int]) -> None:
+    for line in lines[:MAX_LISTED]:
+        warnings.add(kind, message, line)
+    warnings.count_more(kind, max(0, len(lines) - MAX_LISTED))
+
+
+def _patch_rows(
+    con: duckdb.DuckDBPyConnection,
+    lines: pa.Table,
+    rows: pa.Table,
+    bad: pa.Array,
+    warnings: WarningLog,
+) -> pa.Table:
+    """Rows in a rarer spelling (quoted amount, a + sign, no braces, a '}' inside a quoted
+    object code, ...) take the general pattern; what it cannot read either is rejected."""
+    slow = _again(con, pc.filter(rows["ln"], bad), _rows_sql(
+        lit(tokens.TRANS_GENERAL_RX), "ln IN (SELECT ln FROM odd_lines)",
+        # the general pattern keeps the braces, so that a row without any can be told apart
+        obj="CASE WHEN h.o = '' THEN '' ELSE h.o[2:-2] END",
+        extra=", h.a <> '' AND h.o = '' AS no_braces, starts_with(h.m, '\"') AS quoted"))
+    unread = pc.filter(slow["ln"], pc.or_(pc.equal(slow["acc"], ""), slow["tail_bad"]))
+    if len(unread):
+        first = unread[0].as_py()
+        raise LineError(first, explain_row(_line_text(lines, first)))
+    _warn_lines(warnings, "trans_without_object_list", TEXTS["trans_without_object_list"],
+                pc.filter(slow["ln"], slow["no_braces"]).to_pylist())
+    _warn_lines(warnings, "quoted_number", TEXTS["quoted_number"],
+                pc.filter(slow["ln"], slow["quoted"]).to_pylist())
     slow = slow.set_column(3, "acc", col.unquote(col.plain(slow["acc"])))
     slow = slow.set_column(5, "amt", col.unquote(col.plain(slow["amt"])))
     return _patch(rows, slow.select(rows.column_names).cast(rows.schema), bad)
 
 
-def _patch_ver(p: ChunkParser, lines: pa.Table, ver: pa.Table) -> pa.Table:
+def _patch_ver(con: duckdb.DuckDBPyConnection, lines: pa.Table, ver: pa.Table) -> pa.Table:
     """#VER lines in a rarer spelling (quoted date, extra fields) are split field by field."""
     bad = pc.equal(col.plain(ver["s"]), "")
     fields = ", ".join(f"coalesce(f[{i + 2}], '') AS {g}" for i, g in enumerate(_VER_GROUPS))
-    slow = _again(p, pc.filter(ver["ln"], bad), f"""
+    slow = _again(con, pc.filter(ver["ln"], bad), f"""
         SELECT ln, {fields}
         FROM (SELECT ln, regexp_extract_all(line, {lit(tokens.FIELD_RX)}) AS f
               FROM lines WHERE ln IN (SELECT ln FROM odd_lines))""")
@@ -288,19 +315,6 @@ def _typed_rows(x: Extracted) -> dict[str, pa.Array]:
     }
 
 
-def object_list_sql(dimensions: dict[str, int], obj: str = "obj") -> str:
-    """Columns computed per distinct object list: trimmed text, validity, `<name>_code`s."""
-    cols = [f"trim({obj}) AS object_list",
-            f"regexp_matches({obj}, {lit(tokens.OBJECT_LIST_RX)}) AS ok"]
-    for name, number in dimensions.items():
-        rx = lit(tokens.dimension_rx(number))
-        cols.append(
-            f"nullif(replace(regexp_extract({obj}, {rx}, 1), '\\\"', '\"')"
-            f" || regexp_extract({obj}, {rx}, 2), '') AS {name}_code"
-        )
-    return ", ".join(cols)
-
-
 def _object_columns(
     ctx: Context, x: Extracted, obj: pa.Array, ln: pa.Array
 ) -> dict[str, pa.Array]:
@@ -350,7 +364,7 @@ def _orphan_rtrans(
     for line in pc.take(t["ln"], pa.array(listed, pa.int64())).to_pylist():
         ctx.warnings.add(
             "rtrans_without_twin",
-            "#RTRANS is not followed by its identical #TRANS; the #RTRANS row counts instead",
+            "#RTRANS följs inte av sin likadana #TRANS; #RTRANS-raden räknas i stället",
             line,
         )
     ctx.warnings.count_more("rtrans_without_twin", int((~same).sum()) - len(listed))

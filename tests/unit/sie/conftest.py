@@ -14,7 +14,10 @@ from orchestration.readers.sie import SieSummary, read_sie
 
 REPO = Path(__file__).resolve().parents[3]
 OWN = REPO / "tests" / "fixtures" / "sie"
-REAL = REPO.parent / "shared" / "fixtures" / "sie"
+# ../shared beside the checkout (/work/main), or beside the folder of worktrees (/work/wt/x)
+REAL = next((p / "shared" / "fixtures" / "sie" for p in (REPO.parent, REPO.parent.parent)
+             if (p / "shared" / "fixtures" / "sie").is_dir()),
+            REPO.parent / "shared" / "fixtures" / "sie")
 DIMENSIONS = {"responsibility": 1, "project": 6, "activity": 21, "subproject": 61}
 
 

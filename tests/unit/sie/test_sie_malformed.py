@@ -17,8 +17,9 @@ REJECTED = [
      "line inside the voucher of line 12 is not a SIE record (it does not start with '#')"),
     ("bad_missing_rar.se", 10,
      "missing #RAR: the file holds 1 vouchers but declares no fiscal year"),
-    ("bad_duplicate_voucher.se", 17,
-     "duplicate voucher: series 'A' number '1' already appears at line 12"),
+    ("bad_swapped_ambiguous.se", 15,
+     "bad period (expected YYYYMM; account and period cannot be told apart by #KONTO)"),
+    ("bad_ib_with_objects.se", 16, "object list on a record that has none"),
     ("bad_date.se", 12, "bad voucher date '20230231' (expected YYYYMMDD)"),
     ("bad_amount.se", 14, "bad amount '12,50'"),
     ("bad_amount_precision.se", 14, "bad amount '10.005' (expected e.g. -1234.50, at most two"),
@@ -56,7 +57,7 @@ def test_unbalanced_voucher_is_listed_not_rejected(own: Path, read):
         {"series": "A", "number": "2", "line": 17, "difference": "-0.01"}]
     (warning,) = result.warnings("unbalanced_voucher")
     assert (warning["line"], warning["message"]) == (
-        17, "voucher A 2 does not balance: its rows sum to -0.01")
+        17, "verifikationen A 2 balanserar inte: raderna summerar till -0,01 kr")
     assert [v["is_balanced"] for v in result.rows("vouchers")] == [True, False]
     assert s.total_amount == "-0.01" and s.transactions == 4
 

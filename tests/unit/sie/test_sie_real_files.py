@@ -16,6 +16,8 @@ FILES = [
     "LON_Lonekorning_KontekLon.SI",
     "BL0001_typ4I.SI",
     "SIE4_Exempelfil_med_underdim.SE",
+    "BL0001_typ4.SE",
+    "Edison_typ4si.si",
 ]
 
 
@@ -52,7 +54,8 @@ def test_ovnbolag_counts_and_balances_roll_forward(real: Path, read):
     assert s.company_name == "Övningsbolaget AB (Ekonomi 60)"
     assert s.fiscal_years[0] == {"year_index": 0, "start_date": "2011-01-01",
                                  "end_date": "2011-12-31"}
-    assert s.total_amount == "0.00" and s.unbalanced_vouchers == [] and s.warnings == []
+    assert s.total_amount == "0.00" and s.unbalanced_vouchers == []
+    assert s.warning_counts == {"tabs": 1}  # rows indented with tabs: legal, noted as info
     assert _roll_forward_gaps(result) == {}
     counts = defaultdict(int)
     for row in result.rows("balances"):
@@ -85,7 +88,7 @@ def test_misencoded_visma_file_warns_and_still_balances(real: Path, read):
     s = result.summary
     assert s.encoding == "utf-8"
     messages = " ".join(w["message"] for w in result.warnings("encoding"))
-    assert "bytes are UTF-8" in messages and "U+FFFD" in messages
+    assert "byte är UTF-8" in messages and "U+FFFD" in messages
     assert (s.vouchers, s.transactions) == (295, 1330)
     assert _roll_forward_gaps(result) == {}
     dims = {d["dimension_no"]: d["parent_dimension"] for d in result.rows("dimensions")}
@@ -114,6 +117,20 @@ def test_bl_import_file_with_empty_rar(real: Path, read):
         "fiscal_year_without_dates", "no_fiscal_year"]
     amounts = [r["amount"] for r in result.rows("transactions")]
     assert amounts[5] == Decimal("-212.50") and amounts[-1] == Decimal("-0.50")
+
+
+def test_bl_fixed_asset_series_repeats_voucher_number_1(real: Path, read):
+    """BL Administration numbers every voucher of its series '#' 1: all are kept, by line."""
+    result = read(real / "BL0001_typ4.SE")
+    s = result.summary
+    assert (s.vouchers, s.transactions) == (84, 405)
+    repeated = result.warnings("repeated_voucher_number")
+    assert len(repeated) == s.warning_counts["repeated_voucher_number"] == 11
+    assert "probable_double_booking" not in s.warning_counts
+    series = [v for v in result.rows("vouchers") if v["voucher_series"] == "#"]
+    assert len(series) == 12 and {v["voucher_number"] for v in series} == {"1"}
+    assert all(v["is_balanced"] for v in series)
+    assert len(result.rows("budgets")) == 24
 
 
 def test_source_name_is_written(real: Path, tmp_path: Path):
