@@ -416,6 +416,9 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
     if problem is not None:
         several = len({c.covers for c, _ in ready}) > 1 or any(r for _, r in ready)
         for c, _ in ready:
+            if c.retry == "quarantined" and _last_reason(conn, source, c.sha) == problem:
+                outcomes.append(Outcome(c.item.name, "unchanged", reason=problem))
+                continue
             outcomes.append(_quarantine(conn, source, c.item, c.sha, c.stamp, problem,
                                         quarantine_dir, key=key, covers=c.covers,
                                         recheck=several))

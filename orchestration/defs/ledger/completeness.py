@@ -13,6 +13,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration import landing
+from orchestration.defs.ledger.style import months_between_text
 
 MAX_LISTED = 5
 
@@ -20,12 +21,12 @@ MAX_LISTED = 5
 def check_fiscal_year(conn: duckdb.DuckDBPyConnection, file_key: str) -> str | None:
     """None when the year balances, else a Swedish sentence naming accounts and amounts."""
     files = conn.execute(
-        "select file_name from landing.files where source = 'ledger' and status = 'loaded' "
-        "and file_key = ? order by covers_to desc nulls last, file_name desc",
-        [file_key]).fetchall()
+        "select file_name, covers_from, covers_to from landing.files where source = 'ledger' "
+        "and status = 'loaded' and file_key = ? order by covers_to desc nulls last, "
+        "file_name desc", [file_key]).fetchall()
     if not files or not landing.has_table(conn, "ledger_account_totals"):
         return None
-    names = [n for (n,) in files]
+    names = [n for n, _, _ in files]
     chosen = names[0]
     differences = conn.execute("""
         with balances as (
@@ -54,8 +55,8 @@ def check_fiscal_year(conn: duckdb.DuckDBPyConnection, file_key: str) -> str | N
             from landing.ledger_accounts where source_file = $chosen group by account
         ),
         has as (
-            select count(*) filter (where record_type = 'UB') > 0 as ub,
-                   count(*) filter (where record_type = 'RES') > 0 as res
+            select count(*) filter (where record_type = 'UB') > 0 as has_ub,
+                   count(*) filter (where record_type = 'RES') > 0 as has_res
             from landing.ledger_balances where source_file = $chosen and year_index = 0
         ),
         accounts as (
@@ -70,8 +71,8 @@ def check_fiscal_year(conn: duckdb.DuckDBPyConnection, file_key: str) -> str | N
                case when is_balance then coalesce(ib, 0) + booked else booked end as computed,
                case when is_balance then coalesce(ub, 0) else coalesce(res, 0) end as declared
         from accounts, has
-        where (is_balance and has.ub and coalesce(ib, 0) + booked <> coalesce(ub, 0))
-           or (not is_balance and has.res and booked <> coalesce(res, 0))
+        where (is_balance and has_ub and coalesce(ib, 0) + booked <> coalesce(ub, 0))
+           or (not is_balance and has_res and booked <> coalesce(res, 0))
         order by account""", {"chosen": chosen, "files": names}).fetchall()
     if not differences:
         return None
@@ -82,9 +83,24 @@ def check_fiscal_year(conn: duckdb.DuckDBPyConnection, file_key: str) -> str | N
         for account, is_balance, computed, declared in differences[:MAX_LISTED])
     more = (f" och {len(differences) - MAX_LISTED} konton till"
             if len(differences) > MAX_LISTED else "")
+    gaps = _missing_months(files, conn, chosen)
+    missing = (f" Månader utan fil: {', '.join(gaps)}." if gaps else
+               " Huvudboken är inte komplett (en avskuren fil?).")
     return (f"räkenskapsåret {file_key} går inte ihop över filerna {', '.join(sorted(names))}: "
-            f"{shown}{more}. Huvudboken är inte komplett (en avskuren fil eller en period "
-            "som saknas); det inlästa året ligger kvar")
+            f"{shown}{more}.{missing} Det inlästa året ligger kvar")
+
+
+def _missing_months(files: list[tuple], conn: duckdb.DuckDBPyConnection,
+                    chosen: str) -> list[str]:
+    """Months from the start of the fiscal year to the furthest file that no file covers."""
+    start = conn.execute("select strftime(start_date, '%Y-%m') from landing.ledger_fiscal_years "
+                         "where source_file = ? and year_index = 0", [chosen]).fetchall()
+    ends = [last for _, _, last in files if last]
+    if not start or not ends:
+        return []
+    covered = {m for _, first, last in files if first and last
+               for m in months_between_text(first, last)}
+    return [m for m in months_between_text(start[0][0], max(ends)) if m not in covered]
 
 
 def _kr(amount) -> str:
