@@ -341,7 +341,10 @@ def _settle_key(conn: duckdb.DuckDBPyConnection, source: str, key: str, active: 
     state = list(active)
     for c in _narrow_first(rest):
         overlapping = [a for a in state if _overlap(a.covers, c.covers)]
-        outside = [a for a in overlapping if not _within(a.covers, c.covers)]
+        # a file loaded before periods were recorded (covers None) is replaced by its own
+        # new reading under the same name
+        outside = [a for a in overlapping if not _within(a.covers, c.covers)
+                   and not (a.covers is None and a.name == c.item.name)]
         if not outside:
             accepted.append((c, [a.name for a in overlapping]))
             state = [a for a in state if a not in overlapping]

@@ -80,25 +80,22 @@ def registry_rules(conn: duckdb.DuckDBPyConnection) -> LedgerRules:
     return LedgerRules(style, tuple(v for k, v in rows if k == "organisation_numbers"))
 
 
-def _voucher_months(vouchers: Path, fiscal_year: int | None) -> tuple[str | None, str | None]:
-    """First and last month of the file's vouchers in its current fiscal year."""
+def _file_facts(out: Path, fiscal_year: int | None) -> tuple[str | None, str | None, pa.Table]:
+    """First and last month of the file's vouchers in its current fiscal year, and its #TRANS
+    summed per fiscal year and account (what the balance check adds up over a year's files,
+    without reading the transactions again); one connection for both."""
     where = "fiscal_year is null" if fiscal_year is None else f"fiscal_year = {fiscal_year}"
+    vouchers = landing.sql_text(str(out / "vouchers.parquet"))
+    transactions = landing.sql_text(str(out / "transactions.parquet"))
     with duckdb.connect() as conn:
-        return conn.execute(
+        first, last = conn.execute(
             "select strftime(min(voucher_date), '%Y-%m'), strftime(max(voucher_date), '%Y-%m') "
-            f"from read_parquet('{landing.sql_text(str(vouchers))}') where {where}"
-        ).fetchall()[0]
-
-
-def _account_totals(transactions: Path) -> pa.Table:
-    """The file's #TRANS summed per fiscal year and account: what the balance check adds up
-    over a year's files, without reading the transactions again."""
-    with duckdb.connect() as conn:
-        return conn.sql(
+            f"from read_parquet('{vouchers}') where {where}").fetchall()[0]
+        totals = conn.sql(
             "select fiscal_year, account, sum(amount)::decimal(18, 2) as amount, "
-            "count(*) as rows from read_parquet("
-            f"'{landing.sql_text(str(transactions))}') where counts_in_ledger group by all"
-        ).to_arrow_table()
+            f"count(*) as rows from read_parquet('{transactions}') where counts_in_ledger "
+            "group by all").to_arrow_table()
+    return first, last, totals
 
 
 def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None = None):
@@ -114,8 +111,7 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         year_months = (months_between(date.fromisoformat(current["start_date"]),
                                       date.fromisoformat(current["end_date"]))
                        if current else None)
-        first, last = _voucher_months(out / "vouchers.parquet",
-                                      int(fiscal_key[:4]) if current else None)
+        first, last, totals = _file_facts(out, int(fiscal_key[:4]) if current else None)
         covers, style = coverage(item.name, year_months, first, last, rules)
         file_key = f"{info.get('org_no') or item.name}:{fiscal_key}"
         files_row = pa.table({
@@ -140,7 +136,7 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         }
         tables["ledger_files"] = files_row
         tables["ledger_warnings"] = warnings_table
-        tables["ledger_account_totals"] = _account_totals(out / "transactions.parquet")
+        tables["ledger_account_totals"] = totals
         return landing.Loaded(
             file_key=file_key,
             tables=tables,
