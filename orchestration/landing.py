@@ -118,7 +118,7 @@ class Loaded:
 @dataclass
 class Outcome:
     name: str
-    status: str  # loaded | unchanged | quarantined | removed
+    status: str  # loaded | unchanged | quarantined | superseded (in its own batch) | removed
     rows: int = 0
     reason: str | None = None
     replaced: list[str] = field(default_factory=list)
@@ -390,7 +390,13 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
     key's check runs before the commit, and a failing check keeps the key as it was."""
     outcomes: list[Outcome] = []
     ready: list[tuple[_Candidate, list[str]]] = []
+    # a file that a later file of the same batch covers is never inserted (a rebuild from a
+    # raw/ holding every year-to-date file loads the last one only)
+    covered_by = {name: c.item.name for c, replaces in accepted for name in replaces}
+    skipped = [c for c, _ in accepted if c.item.name in covered_by]
     for c, replaces in accepted:
+        if c.item.name in covered_by:
+            continue
         if c.loaded is None:  # a file coming back: read it again
             try:
                 c.loaded = read(c.item)
@@ -418,7 +424,7 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
         raise
     if problem is not None:
         several = len({c.covers for c, _ in ready}) > 1 or any(r for _, r in ready)
-        for c, _ in ready:
+        for c in [c for c, _ in ready] + skipped:
             if c.retry == "quarantined" and _last_reason(conn, source, c.sha) == problem:
                 outcomes.append(Outcome(c.item.name, "unchanged", reason=problem))
                 continue
@@ -429,6 +435,18 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
     for (c, _), outcome in zip(ready, done, strict=True):
         _release(quarantine_dir, source, c.item)
         outcomes.append(outcome)
+    for c in skipped:
+        winner = covered_by[c.item.name]
+        while winner in covered_by:
+            winner = covered_by[winner]
+        reason = f"ersatt av {winner} i samma inläsning, som täcker {show(c.covers)}"
+        conn.execute(
+            "insert into landing.files (source, file_name, file_sha256, file_key, status, "
+            "row_count, reason, seen_at, file_stamp, covers_from, covers_to, recheck) "
+            "values (?, ?, ?, ?, 'superseded', 0, ?, ?, ?, ?, ?, false)",
+            [source, c.item.name, c.sha, key, reason, _now(), c.stamp,
+             *(c.covers or (None, None))])
+        outcomes.append(Outcome(c.item.name, "superseded", reason=reason, covers=c.covers))
     return outcomes
 
 
@@ -568,6 +586,8 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "files_loaded": by_status.get("loaded", 0),
         "files_unchanged": by_status.get("unchanged", 0),
         "files_quarantined": by_status.get("quarantined", 0),
+        "files_superseded": by_status.get("superseded", 0),
+        "files_removed": by_status.get("removed", 0),
         "rows_loaded": sum(o.rows for o in outcomes),
         "quarantined": "\n".join(f"{o.name}: {o.reason}" for o in outcomes
                                  if o.status == "quarantined") or "-",

@@ -72,3 +72,20 @@ class SieYear:
         months = sorted(self.months)
         return [self.write(folder / f"{stem}_{month}.se", [month],
                            [m for m in months if m <= month]) for month in months]
+
+
+def with_vouchers(data: bytes, vouchers: bytes, booked: dict[str, str]) -> bytes:
+    """A file with vouchers appended and its #UB/#RES restated for what they book
+    ({account: amount}), as the accounting program would export it again."""
+    text = data.decode("cp437")
+    first_voucher = text.index("#VER")
+    head, body = text[:first_voucher], text[first_voucher:]
+    for account, amount in booked.items():
+        tag = "UB" if account[0] in "12" else "RES"
+        line = re.search(rf"^#{tag} 0 {account} (-?\d+\.\d\d)\r$", head, re.M)
+        if line:
+            new = Decimal(line.group(1)) + Decimal(amount)
+            head = head.replace(line.group(0), f"#{tag} 0 {account} {new:.2f}\r")
+        else:
+            head += f"#{tag} 0 {account} {Decimal(amount):.2f}\r\n"
+    return (head + body).encode("cp437") + vouchers
