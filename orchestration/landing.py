@@ -392,7 +392,9 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
     ready: list[tuple[_Candidate, list[str]]] = []
     # a file that a later file of the same batch covers is never inserted (a rebuild from a
     # raw/ holding every year-to-date file loads the last one only)
-    covered_by = {name: c.item.name for c, replaces in accepted for name in replaces}
+    batch = {c.item.name for c, _ in accepted}
+    covered_by = {name: c.item.name for c, replaces in accepted for name in replaces
+                  if name != c.item.name and name in batch}
     skipped = [c for c, _ in accepted if c.item.name in covered_by]
     for c, replaces in accepted:
         if c.item.name in covered_by:
