@@ -1,6 +1,14 @@
-"""Loading raw files into the landing schema, the same way for every source: a content hash so
-a re-delivered file changes nothing, a file key so a corrected file replaces its predecessor,
-and quarantine so one bad file never stops the others or loses what was loaded before."""
+"""Loading raw files into the landing schema, the same way for every source.
+
+The state of raw/ decides what is loaded (docs/raw-contract.md, "What raw/ decides"):
+- a content hash, so a re-delivered file changes nothing;
+- a file key (payroll: the month; the ledger: company and fiscal year) with the period a file
+  covers, so a file replaces exactly the loaded files whose periods it covers;
+- two files in raw/ competing for the same period, or a file overlapping a loaded one without
+  covering it, are a named error: the newcomer is quarantined and what was loaded stays;
+- a file removed from raw/ takes its rows with it at the next load, and a file that was
+  replaced or set aside for a conflict comes back when what replaced it is gone;
+- quarantine, so one bad file never stops the others or loses what was loaded before."""
 
 from __future__ import annotations
 
@@ -20,6 +28,9 @@ from orchestration.readers.errors import SourceFileError
 
 log = logging.getLogger(__name__)
 REASON_SUFFIX = ".reason.txt"  # beside a quarantined file's copy: why it was set aside
+# content fingerprint: the whole file when small, else its head, tail and size
+FINGERPRINT_FULL_BYTES = 4 * 1024 * 1024
+FINGERPRINT_PART_BYTES = 1024 * 1024
 
 FILES_DDL = """
 create table if not exists landing.files (
@@ -27,13 +38,35 @@ create table if not exists landing.files (
     file_name varchar not null,
     file_sha256 varchar not null,
     file_key varchar,
-    status varchar not null,          -- loaded | quarantined | superseded
+    status varchar not null,          -- loaded | quarantined | superseded | removed
     row_count bigint,
     reason varchar,
     seen_at timestamp not null,
-    file_stamp varchar                -- size, modification time and reader settings
+    file_stamp varchar                -- size, times, content fingerprint and reader settings
 )
 """
+# added later: existing warehouses get them on connect
+FILES_COLUMNS = {
+    "file_stamp": "varchar",
+    "covers_from": "varchar",  # first period (YYYY-MM) the file covers; null: its whole key
+    "covers_to": "varchar",
+    "recheck": "boolean",      # quarantined for a conflict with other files: looked at again
+}
+
+
+def fingerprint(path: Path) -> str:
+    """A cheap hash of a file's content: size and mtime are only a hint (a file rewritten
+    with the same size and time must still be seen)."""
+    size = path.stat().st_size
+    digest = hashlib.blake2b(str(size).encode(), digest_size=12)
+    with path.open("rb") as f:
+        if size <= FINGERPRINT_FULL_BYTES:
+            digest.update(f.read())
+        else:
+            digest.update(f.read(FINGERPRINT_PART_BYTES))
+            f.seek(size - FINGERPRINT_PART_BYTES)
+            digest.update(f.read(FINGERPRINT_PART_BYTES))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -44,12 +77,15 @@ class Delivery:
     paths: tuple[Path, ...]
 
     def stamp(self, salt: str = "") -> str:
-        """Size and modification time (and the reader's settings): cheap to read, so an
-        unchanged file need not be hashed again every night."""
+        """Size, modification and change times, a content fingerprint (and the reader's
+        settings): cheap to read, so an unchanged file need not be hashed again every night,
+        while a file rewritten with the same size and mtime is still seen."""
         stats = [p.stat() for p in self.paths]
         settings = hashlib.sha256(salt.encode("utf-8")).hexdigest()[:12]
+        content = hashlib.blake2b(
+            "".join(fingerprint(p) for p in self.paths).encode(), digest_size=8).hexdigest()
         return (f"{sum(s.st_size for s in stats)}:{max(s.st_mtime_ns for s in stats)}:"
-                f"{len(stats)}:{settings}")
+                f"{max(s.st_ctime_ns for s in stats)}:{len(stats)}:{settings}:{content}")
 
     def sha256(self, salt: str = "") -> str:
         digest = hashlib.sha256(salt.encode("utf-8"))
@@ -65,21 +101,28 @@ class Delivery:
 @dataclass
 class Loaded:
     """A reader's result: the key a corrected delivery replaces, and its landing tables.
-    A table is an Arrow table or the path of a Parquet file."""
+    A table is an Arrow table or the path of a Parquet file.
+
+    `covers` narrows the key to a range of periods (first, last; "YYYY-MM" sorts as text):
+    files of one key add up when their ranges are apart, and a file replaces the loaded files
+    whose ranges lie within its own. None covers the whole key (payroll: one month)."""
 
     file_key: str
     tables: Mapping[str, pa.Table | Path]
     # per table, what to select from the incoming rows instead of "*" (e.g. to drop a column)
     projections: Mapping[str, str] = field(default_factory=dict)
+    covers: tuple[str, str] | None = None
+    note: str | None = None  # what the history should say about the file (e.g. its style)
 
 
 @dataclass
 class Outcome:
     name: str
-    status: str  # loaded | unchanged | quarantined
+    status: str  # loaded | unchanged | quarantined | superseded (in its own batch) | removed
     rows: int = 0
     reason: str | None = None
     replaced: list[str] = field(default_factory=list)
+    covers: tuple[str, str] | None = None
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -87,7 +130,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect(str(path))
     conn.execute("create schema if not exists landing")
     conn.execute(FILES_DDL)
-    conn.execute("alter table landing.files add column if not exists file_stamp varchar")
+    for column, kind in FILES_COLUMNS.items():
+        conn.execute(f"alter table landing.files add column if not exists {column} {kind}")
     return conn
 
 
@@ -101,6 +145,51 @@ def deliveries(folder: Path, suffixes: Iterable[str],
     return [Delivery(str(p.relative_to(folder)), (p,)) for p in found]
 
 
+# A check on a key's loaded state after a change, inside its transaction: a reason (Swedish
+# sentence) rolls the change back and quarantines the key's new files; None lets it commit.
+KeyCheck = Callable[[duckdb.DuckDBPyConnection, str], str | None]
+
+
+@dataclass
+class _Active:
+    """A loaded file of a key, as the plan sees it."""
+    name: str
+    sha: str
+    covers: tuple[str, str] | None
+    present: bool  # still in raw/ with this content
+
+
+@dataclass
+class _Candidate:
+    item: Delivery
+    sha: str
+    stamp: str
+    key: str
+    covers: tuple[str, str] | None
+    retry: str | None  # the earlier status of this content (superseded, removed, ...)
+    loaded: Loaded | None = None  # read already (new content) or when accepted (a retry)
+
+
+def _span(c: tuple[str, str] | None) -> tuple[str, str]:
+    return c if c is not None else ("", "\uffff")  # the whole key
+
+
+def _within(inner: tuple[str, str] | None, outer: tuple[str, str] | None) -> bool:
+    a, b = _span(inner), _span(outer)
+    return b[0] <= a[0] and a[1] <= b[1]
+
+
+def _overlap(x: tuple[str, str] | None, y: tuple[str, str] | None) -> bool:
+    a, b = _span(x), _span(y)
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def show(c: tuple[str, str] | None) -> str:
+    if c is None:
+        return "hela nyckeln"
+    return c[0] if c[0] == c[1] else f"{c[0]}–{c[1]}"
+
+
 def ingest(
     conn: duckdb.DuckDBPyConnection,
     source: str,
@@ -109,33 +198,54 @@ def ingest(
     tables: Iterable[str],
     quarantine_dir: Path,
     salt: str = "",
+    present: Iterable[str] | None = None,
+    check: KeyCheck | None = None,
 ) -> list[Outcome]:
-    """Load every new or changed delivery of one source; each in its own transaction.
+    """Bring the landing tables of one source in line with its files in raw/.
 
-    `tables` lists every landing table the source writes, so that a replacement removes the
-    predecessor's rows everywhere, also from tables the new file has no rows for.
-    `salt` changes the fingerprint when the reader's settings change (e.g. SIE dimensions),
-    so files are read again under the new settings.
+    `items` are the deliveries to look at (a partition run looks at some); `present` names
+    every delivery now in raw/<source>/ (default: the items), so that a loaded file that is
+    gone takes its rows with it. `tables` lists every landing table the source writes, so
+    that a replacement removes the predecessor's rows everywhere. `salt` changes the
+    fingerprint when the reader's settings change (e.g. SIE dimensions), so files are read
+    again under the new settings. `check` judges a key's state after a change (the ledger's
+    balances) before it is committed.
     """
     table_names = list(tables)
-    outcomes = []
+    items = list(items)
+    present_names = {i.name for i in items} if present is None else set(present)
+    outcomes: list[Outcome] = []
+    outcomes += _remove_absent(conn, source, present_names, table_names)
+    active = _active(conn, source)
+    loaded_sha = {f.name: f.sha for files in active.values() for f in files}
+    rewritten: set[str] = set()  # names in raw/ that now hold other content than loaded
+    candidates: dict[str, list[_Candidate]] = {}
     for item in items:
         stamp = item.stamp(salt)
-        if _first_column(conn, "select status from landing.files where source = ? and "
-                         "file_name = ? and file_stamp = ? limit 1",
-                         [source, item.name, stamp]):
-            outcomes.append(Outcome(item.name, "unchanged", reason="same size and time"))
+        known = conn.execute(
+            "select status, file_sha256 from landing.files where source = ? and file_name = ? "
+            "and file_stamp = ? order by seen_at desc limit 1",
+            [source, item.name, stamp]).fetchall()
+        if known and known[0][0] == "loaded":
+            outcomes.append(Outcome(item.name, "unchanged", reason="same size, time and content"))
             continue
-        sha = item.sha256(salt)
-        seen = _first_column(
-            # a superseded file stays superseded: reloading it would undo its correction
-            conn, "select status from landing.files where source = ? and file_sha256 = ? "
-            "order by seen_at desc limit 1",
-            [source, sha],
-        )
-        if seen:
-            outcomes.append(Outcome(item.name, "unchanged", reason=seen[0]))
-            continue
+        # the stamp saves hashing a file kept in raw/ after it was replaced, night after night
+        sha = known[0][1] if known else item.sha256(salt)
+        if item.name in loaded_sha and loaded_sha[item.name] != sha:
+            rewritten.add(item.name)
+        history = conn.execute(
+            "select status, file_key, covers_from, covers_to, coalesce(recheck, false) "
+            "from landing.files where source = ? and file_sha256 = ? "
+            "order by seen_at desc limit 1", [source, sha]).fetchall()
+        if history:
+            status, key, first, last, recheck = history[0]
+            if status == "loaded" or (status == "quarantined" and not recheck):
+                outcomes.append(Outcome(item.name, "unchanged", reason=status))
+                continue
+            if key is not None:  # replaced, removed or in conflict: may come back now
+                candidates.setdefault(key, []).append(_Candidate(
+                    item, sha, stamp, key, (first, last) if first else None, status))
+                continue
         try:
             loaded = read(item)
         except SourceFileError as exc:
@@ -148,69 +258,273 @@ def ingest(
             reason = f"{item.name}: unexpected error: {type(exc).__name__}: {exc}"
             outcomes.append(_quarantine(conn, source, item, sha, stamp, reason, quarantine_dir))
             continue
-        outcomes.append(_load(conn, source, item, sha, stamp, loaded, table_names))
-        _release(quarantine_dir, source, item)
+        candidates.setdefault(loaded.file_key, []).append(_Candidate(
+            item, sha, stamp, loaded.file_key, loaded.covers, None, loaded))
+    for files in active.values():
+        for f in files:
+            f.present = f.name in present_names and f.name not in rewritten
+    for key in sorted(candidates):
+        outcomes += _settle_key(conn, source, key, active.get(key, []), candidates[key], read,
+                                table_names, quarantine_dir, check)
     return outcomes
 
 
-def _load(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str, stamp: str,
-          loaded: Loaded, table_names: list[str]) -> Outcome:
-    unknown = set(loaded.tables) - set(table_names)
-    if unknown:
-        raise ValueError(f"{source} reader returned undeclared tables {sorted(unknown)}")
-    now = datetime.now(UTC).replace(tzinfo=None)
+def _active(conn: duckdb.DuckDBPyConnection, source: str) -> dict[str, list[_Active]]:
+    found: dict[str, list[_Active]] = {}
+    for name, sha, key, first, last in conn.execute(
+            "select file_name, file_sha256, file_key, covers_from, covers_to from landing.files "
+            "where source = ? and status = 'loaded'", [source]).fetchall():
+        found.setdefault(key, []).append(
+            _Active(name, sha, (first, last) if first else None, present=False))
+    return found
+
+
+def _remove_absent(conn: duckdb.DuckDBPyConnection, source: str, present: set[str],
+                   table_names: list[str]) -> list[Outcome]:
+    """A loaded file no longer in raw/ takes its rows with it. An empty source folder
+    removes nothing: that is more likely a share that did not mount than a decision."""
+    gone = [n for n in _first_column(conn, "select distinct file_name from landing.files "
+                                     "where source = ? and status = 'loaded'", [source])
+            if n not in present]
+    if not gone or not present:
+        if gone:
+            log.warning("raw/%s/ is empty: the %d loaded files stay", source, len(gone))
+        return []
+    outcomes = []
     conn.execute("begin transaction")
     try:
-        predecessors = _first_column(
-            conn, "select file_name from landing.files where source = ? and status = 'loaded' "
-            "and (file_key = ? or file_name = ?)",
-            [source, loaded.file_key, item.name],
-        )
-        rows = 0
         for name in table_names:
-            exists = has_table(conn, name)
-            if exists and predecessors:
+            if has_table(conn, name):
                 conn.execute(f"delete from landing.{name} where source_file in "
-                             f"(select unnest(?::varchar[]))", [predecessors])
-            data = loaded.tables.get(name)
-            if data is None:
-                continue
-            if isinstance(data, Path):
-                conn.execute(f"create or replace temp view _incoming as "
-                             f"select * from read_parquet('{sql_text(str(data))}')")
-            else:
-                conn.register("_incoming", data)
-            columns = _first_column(conn, "select column_name from (describe _incoming)")
-            provenance = ("" if "source_file" in columns
-                          else f", '{sql_text(item.name)}' as source_file")
-            select = loaded.projections.get(name, "*") + provenance
-            if not exists:
-                conn.execute(f"create table landing.{name} as "
-                             f"select {select} from _incoming limit 0")
-            rows += conn.execute(f"insert into landing.{name} by name select {select} "
-                                 "from _incoming").fetchall()[0][0]
-            if isinstance(data, Path):
-                conn.execute("drop view _incoming")
-            else:
-                conn.unregister("_incoming")
-        if predecessors:
-            conn.execute(
-                "update landing.files set status = 'superseded' where source = ? "
-                "and status = 'loaded' and file_name in (select unnest(?::varchar[]))",
-                [source, predecessors],
-            )
+                             "(select unnest(?::varchar[]))", [gone])
         conn.execute(
-            "insert into landing.files (source, file_name, file_sha256, file_key, status, "
-            "row_count, reason, seen_at, file_stamp) "
-            "values (?, ?, ?, ?, 'loaded', ?, null, ?, ?)",
-            [source, item.name, sha, loaded.file_key, rows, now, stamp],
-        )
+            "update landing.files set status = 'removed', reason = 'borttagen ur raw/: "
+            "raderna togs bort', seen_at = ? where source = ? and status = 'loaded' "
+            "and file_name in (select unnest(?::varchar[]))", [_now(), source, gone])
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
         raise
+    for name in gone:
+        log.warning("removed %s/%s: no longer in raw/", source, name)
+        outcomes.append(Outcome(name, "removed", reason="borttagen ur raw/; raderna togs bort"))
+    return outcomes
+
+
+def _settle_key(conn: duckdb.DuckDBPyConnection, source: str, key: str, active: list[_Active],
+                candidates: list[_Candidate], read: Callable[[Delivery], Loaded],
+                table_names: list[str], quarantine_dir: Path,
+                check: KeyCheck | None) -> list[Outcome]:
+    """Decide, then apply, what the candidates of one key do; see the module docstring."""
+    outcomes: list[Outcome] = []
+    accepted: list[tuple[_Candidate, list[str]]] = []  # candidate, loaded names it replaces
+    refused: list[tuple[_Candidate, str]] = []
+    # same content under two names counts once
+    unique: dict[str, _Candidate] = {}
+    for c in sorted(candidates, key=lambda c: c.item.name):
+        if c.sha in unique:
+            outcomes.append(Outcome(c.item.name, "unchanged",
+                                    reason=f"samma innehåll som {unique[c.sha].item.name}"))
+        else:
+            unique[c.sha] = c
+    rest = list(unique.values())
+    # two files in raw/ for exactly the same period: neither is taken for the other
+    for c in list(rest):
+        rivals = [a.name for a in active if a.present and a.covers == c.covers and a.sha != c.sha]
+        rivals += [o.item.name for o in rest if o is not c and o.covers == c.covers]
+        if rivals:
+            refused.append((c, f"{c.item.name} och {', '.join(sorted(rivals))} i raw/ gäller "
+                            f"samma period ({show(c.covers)}) med olika innehåll: ta bort den "
+                            "som inte gäller; det som redan är inläst ligger kvar"))
+    rest = [c for c in rest if all(c is not r for r, _ in refused)]
+    # narrow and early first, so a file that covers others in the same batch replaces them
+    state = list(active)
+    for c in _narrow_first(rest):
+        overlapping = [a for a in state if _overlap(a.covers, c.covers)]
+        # a file loaded before periods were recorded (covers None) is replaced by its own
+        # new reading under the same name
+        outside = [a for a in overlapping if not _within(a.covers, c.covers)
+                   and not (a.covers is None and a.name == c.item.name)]
+        if not outside:
+            accepted.append((c, [a.name for a in overlapping]))
+            state = [a for a in state if a not in overlapping]
+            state.append(_Active(c.item.name, c.sha, c.covers, True))
+            continue
+        a = outside[0]
+        how = "ligger inom" if _within(c.covers, a.covers) else "överlappar"
+        refused.append((c, f"{c.item.name} (period {show(c.covers)}) {how} den inlästa "
+                        f"{a.name} ({show(a.covers)}) utan att täcka den: en fil ersätter "
+                        "bara det den täcker helt; det inlästa ligger kvar"))
+    for c, reason in refused:
+        covered = [a for a in state if a.present and a.name != c.item.name
+                   and _within(c.covers, a.covers) and a.covers != c.covers]
+        if c.retry == "superseded" and covered:
+            # an older file that a file in raw/ covers: replaced, as before
+            outcomes.append(Outcome(c.item.name, "unchanged",
+                                    reason=f"ersatt av {covered[0].name}"))
+        elif c.retry == "quarantined" and _last_reason(conn, source, c.sha) == reason:
+            outcomes.append(Outcome(c.item.name, "unchanged", reason=reason))
+        else:
+            outcomes.append(_quarantine(conn, source, c.item, c.sha, c.stamp, reason,
+                                        quarantine_dir, key=key, covers=c.covers, recheck=True))
+    if accepted:
+        outcomes += _apply(conn, source, key, accepted, read, table_names, quarantine_dir,
+                           check)
+    return outcomes
+
+
+def _narrow_first(candidates: list[_Candidate]) -> list[_Candidate]:
+    """By last period, then latest first period: a file comes before every file covering it,
+    so in one batch the covering file replaces it, whatever order they arrived in."""
+    ordered = sorted(candidates, key=lambda c: c.item.name)
+    ordered.sort(key=lambda c: _span(c.covers)[0], reverse=True)
+    ordered.sort(key=lambda c: _span(c.covers)[1])
+    return ordered
+
+
+def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
+           accepted: list[tuple[_Candidate, list[str]]], read: Callable[[Delivery], Loaded],
+           table_names: list[str], quarantine_dir: Path,
+           check: KeyCheck | None) -> list[Outcome]:
+    """Load the accepted files of one key in one transaction, replacing what they cover; the
+    key's check runs before the commit, and a failing check keeps the key as it was."""
+    outcomes: list[Outcome] = []
+    ready: list[tuple[_Candidate, list[str]]] = []
+    # a file that a later file of the same batch covers is never inserted (a rebuild from a
+    # raw/ holding every year-to-date file loads the last one only)
+    batch = {c.item.name for c, _ in accepted}
+    covered_by = {name: c.item.name for c, replaces in accepted for name in replaces
+                  if name != c.item.name and name in batch}
+    skipped = [c for c, _ in accepted if c.item.name in covered_by]
+    for c, replaces in accepted:
+        if c.item.name in covered_by:
+            continue
+        if c.loaded is None:  # a file coming back: read it again
+            try:
+                c.loaded = read(c.item)
+            except SourceFileError as exc:
+                outcomes.append(_quarantine(conn, source, c.item, c.sha, c.stamp, str(exc),
+                                            quarantine_dir))
+                continue
+        ready.append((c, replaces))
+    if not ready:
+        return outcomes
+    for c, _ in ready:
+        unknown = set(c.loaded.tables) - set(table_names)
+        if unknown:
+            raise ValueError(f"{source} reader returned undeclared tables {sorted(unknown)}")
+    conn.execute("begin transaction")
+    try:
+        done = [_replace(conn, source, key, c, replaces, table_names) for c, replaces in ready]
+        problem = check(conn, key) if check is not None else None
+        if problem is None:
+            conn.execute("commit")
+        else:
+            conn.execute("rollback")
+    except Exception:
+        conn.execute("rollback")
+        raise
+    if problem is not None:
+        several = len({c.covers for c, _ in ready}) > 1 or any(r for _, r in ready)
+        for c in [c for c, _ in ready] + skipped:
+            if c.retry == "quarantined" and _last_reason(conn, source, c.sha) == problem:
+                outcomes.append(Outcome(c.item.name, "unchanged", reason=problem))
+                continue
+            outcomes.append(_quarantine(conn, source, c.item, c.sha, c.stamp, problem,
+                                        quarantine_dir, key=key, covers=c.covers,
+                                        recheck=several))
+        return outcomes
+    for (c, _), outcome in zip(ready, done, strict=True):
+        _release(quarantine_dir, source, c.item)
+        outcomes.append(outcome)
+    for c in skipped:
+        winner = covered_by[c.item.name]
+        while winner in covered_by:
+            winner = covered_by[winner]
+        reason = f"ersatt av {winner} i samma inläsning, som täcker {show(c.covers)}"
+        conn.execute(
+            "insert into landing.files (source, file_name, file_sha256, file_key, status, "
+            "row_count, reason, seen_at, file_stamp, covers_from, covers_to, recheck) "
+            "values (?, ?, ?, ?, 'superseded', 0, ?, ?, ?, ?, ?, false)",
+            [source, c.item.name, c.sha, key, reason, _now(), c.stamp,
+             *(c.covers or (None, None))])
+        outcomes.append(Outcome(c.item.name, "superseded", reason=reason, covers=c.covers))
+    return outcomes
+
+
+def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candidate,
+             replaces: list[str], table_names: list[str]) -> Outcome:
+    """One file in, the loaded files it covers (and its own earlier version) out."""
+    item, loaded = c.item, c.loaded
+    predecessors = sorted(set(replaces) | set(_first_column(
+        conn, "select file_name from landing.files where source = ? and status = 'loaded' "
+        "and file_name = ?", [source, item.name])))
+    rows = 0
+    for name in table_names:
+        exists = has_table(conn, name)
+        if exists and predecessors:
+            conn.execute(f"delete from landing.{name} where source_file in "
+                         f"(select unnest(?::varchar[]))", [predecessors])
+        data = loaded.tables.get(name)
+        if data is None:
+            continue
+        if isinstance(data, Path):
+            conn.execute(f"create or replace temp view _incoming as "
+                         f"select * from read_parquet('{sql_text(str(data))}')")
+        else:
+            conn.register("_incoming", data)
+        columns = _first_column(conn, "select column_name from (describe _incoming)")
+        provenance = ("" if "source_file" in columns
+                      else f", '{sql_text(item.name)}' as source_file")
+        select = loaded.projections.get(name, "*") + provenance
+        if not exists:
+            conn.execute(f"create table landing.{name} as "
+                         f"select {select} from _incoming limit 0")
+        rows += conn.execute(f"insert into landing.{name} by name select {select} "
+                             "from _incoming").fetchall()[0][0]
+        if isinstance(data, Path):
+            conn.execute("drop view _incoming")
+        else:
+            conn.unregister("_incoming")
+    if predecessors:
+        conn.execute(
+            "update landing.files set status = 'superseded', reason = ? where source = ? "
+            "and status = 'loaded' and file_name in (select unnest(?::varchar[]))",
+            [f"ersatt av {item.name} ({show(c.covers)})", source, predecessors])
     replaced = [p for p in predecessors if p != item.name]
-    return Outcome(item.name, "loaded", rows=rows, replaced=replaced)
+    words = [loaded.note] if loaded.note else []
+    if c.covers is not None:
+        words.append(f"täcker {show(c.covers)}")
+    if replaced:
+        words.append(f"ersätter {', '.join(replaced)}")
+    if c.retry is not None:
+        words.append(f"tillbaka: var {_status_word(c.retry)}, och det som ersatte den "
+                     "finns inte längre i raw/")
+    note = "; ".join(words) or None
+    conn.execute(
+        "insert into landing.files (source, file_name, file_sha256, file_key, status, "
+        "row_count, reason, seen_at, file_stamp, covers_from, covers_to, recheck) "
+        "values (?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, false)",
+        [source, item.name, c.sha, key, rows, note, _now(), c.stamp,
+         *(c.covers or (None, None))],
+    )
+    return Outcome(item.name, "loaded", rows=rows, replaced=replaced, covers=c.covers,
+                   reason=note)
+
+
+def _status_word(status: str) -> str:
+    return {"superseded": "ersatt", "removed": "borttagen",
+            "quarantined": "i karantän"}.get(status, status)
+
+
+def _last_reason(conn: duckdb.DuckDBPyConnection, source: str, sha: str) -> str | None:
+    found = _first_column(conn, "select reason from landing.files where source = ? and "
+                          "file_sha256 = ? order by seen_at desc limit 1", [source, sha])
+    return found[0] if found else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _release(quarantine_dir: Path, source: str, item: Delivery) -> None:
@@ -227,8 +541,11 @@ def _release(quarantine_dir: Path, source: str, item: Delivery) -> None:
 
 
 def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sha: str,
-                stamp: str, reason: str, quarantine_dir: Path) -> Outcome:
-    """Set the delivery aside with its reason; the rows of earlier good files stay."""
+                stamp: str, reason: str, quarantine_dir: Path, key: str | None = None,
+                covers: tuple[str, str] | None = None, recheck: bool = False) -> Outcome:
+    """Set the delivery aside with its reason; the rows of earlier good files stay. A file
+    set aside for a conflict with other files (`recheck`) keeps its key and period, so it is
+    looked at again when raw/ changes."""
     log.warning("quarantined %s/%s: %s", source, item.name, reason)
     target = quarantine_dir / source
     target.mkdir(parents=True, exist_ok=True)
@@ -238,10 +555,12 @@ def _quarantine(conn: duckdb.DuckDBPyConnection, source: str, item: Delivery, sh
     (target / f"{stem}{REASON_SUFFIX}").write_text(reason + "\n", encoding="utf-8")
     conn.execute(
         "insert into landing.files (source, file_name, file_sha256, file_key, status, "
-        "row_count, reason, seen_at, file_stamp) values (?, ?, ?, null, 'quarantined', 0, ?, ?, ?)",
-        [source, item.name, sha, reason, datetime.now(UTC).replace(tzinfo=None), stamp],
+        "row_count, reason, seen_at, file_stamp, covers_from, covers_to, recheck) "
+        "values (?, ?, ?, ?, 'quarantined', 0, ?, ?, ?, ?, ?, ?)",
+        [source, item.name, sha, key, reason, _now(), stamp, *(covers or (None, None)),
+         recheck],
     )
-    return Outcome(item.name, "quarantined", reason=reason)
+    return Outcome(item.name, "quarantined", reason=reason, covers=covers)
 
 
 def has_table(conn: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -269,6 +588,8 @@ def summarise(outcomes: list[Outcome]) -> dict:
         "files_loaded": by_status.get("loaded", 0),
         "files_unchanged": by_status.get("unchanged", 0),
         "files_quarantined": by_status.get("quarantined", 0),
+        "files_superseded": by_status.get("superseded", 0),
+        "files_removed": by_status.get("removed", 0),
         "rows_loaded": sum(o.rows for o in outcomes),
         "quarantined": "\n".join(f"{o.name}: {o.reason}" for o in outcomes
                                  if o.status == "quarantined") or "-",

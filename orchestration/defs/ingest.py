@@ -21,14 +21,20 @@ def load_source(
     salt: str = "",
     describe: Callable[[duckdb.DuckDBPyConnection], dict] | None = None,
     months_of: Callable[[landing.Delivery], Iterable[str]] | None = None,
+    present: Iterable[str] | None = None,
+    check: landing.KeyCheck | None = None,
 ) -> dg.MaterializeResult:
     """`describe` adds the source's own figures (totals, months) to the metadata;
-    `months_of` names the month partitions a delivery holds (payroll and the ledger)."""
+    `months_of` names the month partitions a delivery holds (payroll and the ledger);
+    `present` names every file in raw/<source>/ when `deliveries` are only some of them (a
+    partition run), so that only a file really gone takes its rows with it."""
     deliveries = list(deliveries)
     settings = warehouse.settings()
+    names = [d.name for d in deliveries] if present is None else list(present)
     with warehouse.connect() as conn:
         outcomes = landing.ingest(conn, source, deliveries, read, tables,
-                                  settings.quarantine_dir, salt=salt)
+                                  settings.quarantine_dir, salt=salt, present=names,
+                                  check=check)
         counts = {f"rows_{t}": dg.MetadataValue.int(landing.count_rows(conn, t))
                   for t in tables}
         if describe is not None:
@@ -36,8 +42,14 @@ def load_source(
     for o in outcomes:
         if o.status == "quarantined":
             context.log.warning(f"Karantän: {o.reason}")
+        elif o.status == "removed":
+            context.log.warning(f"Borttagen ur raw/: {o.name}; dess rader togs bort.")
+        elif o.status == "loaded" and o.reason and "tillbaka" in o.reason:
+            context.log.info(f"{o.name}: {o.reason}")
     if months_of is not None:
-        loaded = {o.name for o in outcomes if o.status == "loaded"}
-        mark_months_loaded(context, {m for d in deliveries if d.name in loaded
-                                     for m in months_of(d)})
+        loaded = {o.name: o.covers for o in outcomes if o.status == "loaded"}
+        # the months a file really brought in (a period file: its own, not its whole year)
+        mark_months_loaded(context, {
+            m for d in deliveries if d.name in loaded for m in months_of(d)
+            if loaded[d.name] is None or loaded[d.name][0] <= m <= loaded[d.name][1]})
     return dg.MaterializeResult(metadata={**landing.summarise(outcomes), **counts})

@@ -24,10 +24,12 @@ import dagster as dg
 
 from orchestration.defs import keys
 from orchestration.defs.jobs import nightly_job, nightly_selection
+from orchestration.defs.ledger.style import months_between_text
 from orchestration.defs.partitions import MONTHS
 from orchestration.defs.schedules import RETRY_TAGS
+from orchestration.landing import fingerprint
 from orchestration.readers.payroll import payroll_period_from_name
-from orchestration.readers.sie.header import fiscal_months
+from orchestration.readers.sie.header import fiscal_months, voucher_months_hint
 from orchestration.settings import get_settings
 
 SOURCE_KEYS: dict[str, dg.AssetKey] = {
@@ -62,9 +64,16 @@ def is_ignored(relative: str) -> bool:
             or any(p.startswith(".") for p in parts[:-1]))
 
 
-def scan(raw_dir: Path) -> dict[str, tuple[int, int]]:
-    """Relative path -> (size, mtime in ns) for every file a source could read."""
-    found: dict[str, tuple[int, int]] = {}
+Stamp = tuple[int, int, int, str]  # size, mtime (ns), ctime (ns), content fingerprint
+
+
+def scan(raw_dir: Path, previous: Mapping[str, Stamp] | None = None) -> dict[str, Stamp]:
+    """Relative path -> (size, mtime, ctime, content fingerprint) for every file a source could
+    read. Size and times are only a hint: a file whose size or times moved is fingerprinted
+    again (its head and tail, landing.fingerprint), so a file rewritten with the same size and
+    mtime is still seen (its ctime moves), and a file merely touched starts no run."""
+    found: dict[str, Stamp] = {}
+    previous = previous or {}
     if not raw_dir.is_dir():
         return found
     for source in SOURCE_KEYS:
@@ -77,24 +86,32 @@ def scan(raw_dir: Path) -> dict[str, tuple[int, int]]:
                 continue
             try:
                 st = path.stat()
+                before = previous.get(relative)
+                if before is not None and before[:3] == (st.st_size, st.st_mtime_ns,
+                                                         st.st_ctime_ns):
+                    found[relative] = before
+                    continue
+                found[relative] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                   fingerprint(path))
             except FileNotFoundError:  # removed between listing and stat
                 continue
-            found[relative] = (st.st_size, st.st_mtime_ns)
     return found
 
 
-def encode_cursor(state: Mapping[str, tuple[int, int]]) -> str:
-    return json.dumps({k: f"{size}:{mtime}" for k, (size, mtime) in sorted(state.items())},
+def encode_cursor(state: Mapping[str, Stamp]) -> str:
+    return json.dumps({k: ":".join(str(v) for v in stamp) for k, stamp in sorted(state.items())},
                       separators=(",", ":"))
 
 
-def decode_cursor(cursor: str | None) -> dict[str, tuple[int, int]] | None:
+def decode_cursor(cursor: str | None) -> dict[str, Stamp] | None:
     if not cursor:
         return None
-    state: dict[str, tuple[int, int]] = {}
+    state: dict[str, Stamp] = {}
     for rel, value in json.loads(cursor).items():
-        size, mtime = value.split(":")
-        state[rel] = (int(size), int(mtime))
+        parts = value.split(":")
+        if len(parts) != 4:  # a cursor from before content fingerprints: look again
+            parts = [parts[0], parts[1], "-1", ""]
+        state[rel] = (int(parts[0]), int(parts[1]), int(parts[2]), parts[3])
     return state
 
 
@@ -104,7 +121,7 @@ def downstream_selection(sources: Iterable[str]) -> dg.AssetSelection:
     return landing.downstream() & nightly_selection
 
 
-def run_key_for(changed: Mapping[str, tuple[int, int]]) -> str:
+def run_key_for(changed: Mapping[str, Stamp]) -> str:
     sources = sorted({rel.split("/")[0] for rel in changed})
     digest = hashlib.sha256(encode_cursor(changed).encode("utf-8")).hexdigest()[:16]
     return f"raw:{'+'.join(sources)}:{digest}"
@@ -122,7 +139,7 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     settings = get_settings()
     raw_dir = settings.raw_dir
     previous = decode_cursor(context.cursor)
-    current = scan(raw_dir)
+    current = scan(raw_dir, previous)
     if previous is None:
         # the first tick only learns what is there: those files are the nightly job's business
         return dg.SensorResult(
@@ -131,12 +148,15 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
 
     settle_ns = int(_float_env(SETTLE_ENV, DEFAULT_SETTLE_SECONDS) * 1e9)
     now_ns = time.time_ns()
-    changed: dict[str, tuple[int, int]] = {}
+    changed: dict[str, Stamp] = {}
     unsettled: list[str] = []
     accepted = dict(current)
     for rel, stamp in current.items():
-        if previous.get(rel) == stamp:
+        before = previous.get(rel)
+        if before == stamp:
             continue
+        if before is not None and before[0] == stamp[0] and before[3] == stamp[3]:
+            continue  # touched or copied again, same content: nothing to load
         if now_ns - stamp[1] < settle_ns:
             # not recorded yet, so the next tick sees it as changed again
             unsettled.append(rel)
@@ -196,15 +216,16 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
 def month_of_change(raw_dir: Path, names: list[str], as_of: date) -> str | None:
     """The one month a change is about, when every changed file is payroll or ledger and they
     agree. A payroll file's month is in its name; a ledger file holds every month of its
-    fiscal year, so alone it is taken as the latest of them up to the as-of date (an export
-    after a month's closing). Any other mix runs without a partition key."""
+    fiscal year, or its period, read from its voucher dates at both ends; alone it is taken as
+    the latest of its months up to the as-of date (an export after a month's closing). Any
+    other mix runs without a partition key."""
     payroll_months: set[str] = set()
     ledger_months: list[set[str]] = []
     for name in names:
         source, rest = name.split("/", 1)
         if source == "payroll" and (month := payroll_period_from_name(rest)):
             payroll_months.add(month)
-        elif source == "ledger" and (held := fiscal_months(raw_dir / name)):
+        elif source == "ledger" and (held := _ledger_months(raw_dir / name)):
             ledger_months.append(set(held))
         else:
             return None
@@ -216,6 +237,17 @@ def month_of_change(raw_dir: Path, names: list[str], as_of: date) -> str | None:
     as_of_month = as_of.strftime("%Y-%m")
     closed = [m for m in candidates if m <= as_of_month]
     return max(closed) if closed else min(candidates)
+
+
+def _ledger_months(path: Path) -> list[str] | None:
+    """The months a ledger file holds, from its voucher dates at both ends (a period file:
+    its month or quarter; a year to date: January to the month just closed), else its
+    fiscal year."""
+    year = fiscal_months(path)
+    held = voucher_months_hint(path)
+    if year is None or held is None:
+        return year
+    return [m for m in months_between_text(*held) if m in year] or year
 
 
 @dg.definitions

@@ -13,7 +13,6 @@ import pytest
 from orchestration import landing
 from orchestration.defs.ledger.assets import TABLES as LEDGER_TABLES
 from orchestration.defs.ledger.assets import _reader as ledger_reader
-from orchestration.defs.ledger.assets import loaded_coverage
 from orchestration.defs.registry.assets import TABLES as REGISTRY_TABLES
 from orchestration.defs.registry.assets import registry_delivery, registry_reader
 from orchestration.readers.payroll import read_payroll
@@ -63,13 +62,19 @@ def test_payroll_redelivery_correction_and_quarantine(tmp_path: Path, sample_raw
     assert _payroll_totals(warehouse) == loaded
     (folder / "lon_2022-05 (kopia).csv").unlink()
 
-    # a corrected May replaces the first May, whatever it is called
+    # a corrected May beside the first one: two files for one month is a named error, and
+    # the loaded May stays; once the first May leaves raw/, the correction takes its place
     text = (folder / "lon_2022-05.csv").read_text("utf-8-sig").splitlines()
     corrected = "\n".join(text[:-1]) + "\n"  # the last row was wrong and is withdrawn
     (folder / "lon_2022-05_rattad.csv").write_text(corrected, encoding="utf-8")
-    outcome = [o for o in _ingest_payroll(warehouse, folder, quarantine) if o.status == "loaded"]
-    assert [(o.name, o.replaced) for o in outcome] == [("lon_2022-05_rattad.csv",
-                                                        ["lon_2022-05.csv"])]
+    [rival] = [o for o in _ingest_payroll(warehouse, folder, quarantine) if o.status != "unchanged"]
+    assert rival.status == "quarantined" and "lon_2022-05.csv" in rival.reason
+    assert "samma period" in rival.reason
+    assert _payroll_totals(warehouse) == loaded
+    (folder / "lon_2022-05.csv").unlink()
+    outcome = {o.name: o.status for o in _ingest_payroll(warehouse, folder, quarantine)
+               if o.status != "unchanged"}
+    assert outcome == {"lon_2022-05.csv": "removed", "lon_2022-05_rattad.csv": "loaded"}
     totals = _payroll_totals(warehouse)
     assert totals["2022-06"] == loaded["2022-06"] and totals["2022-05"] != loaded["2022-05"]
     assert warehouse.execute("select count(distinct source_file) from landing.payroll_monthly "
@@ -115,7 +120,7 @@ def _ledger_ingest(conn, folder: Path, tmp_path: Path) -> list[landing.Outcome]:
     work = tmp_path / "sie-work"
     work.mkdir(exist_ok=True)
     return landing.ingest(conn, "ledger", landing.deliveries(folder, [".se"]),
-                          ledger_reader(work, DIMENSIONS, loaded_coverage(conn)), LEDGER_TABLES,
+                          ledger_reader(work, DIMENSIONS), LEDGER_TABLES,
                           tmp_path / "q")
 
 
@@ -136,14 +141,15 @@ def test_ledger_redelivery_and_correction(tmp_path: Path, sample_raw: Path, ware
     assert _ledger_state(warehouse) == state
     (folder / "eskilstuna_2023_igen.se").unlink()
 
-    # a corrected export of the same company and fiscal year replaces the first
+    # a corrected export of the same company and fiscal year, written over the first,
+    # replaces it (the correction adds a balanced voucher and keeps #UB/#RES true)
     raw = (folder / "eskilstuna_2023.se").read_bytes()
     extra = (b'#VER M 9999 20230531 "R\x84ttelse" 20230531\r\n{\r\n'
              b'   #TRANS 4010 {1 "3020" 22 "7102"} 100.00\r\n'
-             b'   #TRANS 2440 {} -100.00\r\n}\r\n')
-    (folder / "eskilstuna_2023_rattad.se").write_bytes(raw + extra)
+             b'   #TRANS 4020 {} -100.00\r\n}\r\n')
+    (folder / "eskilstuna_2023.se").write_bytes(raw + extra)
     outcome = [o for o in _ledger_ingest(warehouse, folder, tmp_path) if o.status == "loaded"]
-    assert outcome[0].replaced == ["eskilstuna_2023.se"]
+    assert [o.name for o in outcome] == ["eskilstuna_2023.se"], outcome
     rows, total, files = _ledger_state(warehouse)
     assert (rows, total, files) == (state[0] + 2, state[1], 1)
 
@@ -158,14 +164,14 @@ def test_a_period_file_never_replaces_its_fiscal_year(tmp_path: Path, sample_raw
 
     # an export of June alone: the same company and fiscal year, so it would replace the year
     raw = (folder / "eskilstuna_2023.se").read_bytes()
-    june = raw[:raw.index(b"#VER ")] + (b'#VER A 1 20230610 "Juni" 20230610\r\n{\r\n'
+    june = raw[:raw.index(b"#VER ")] + (b'#VER A 1 20230510 "Maj" 20230510\r\n{\r\n'
                                          b'   #TRANS 4010 {} 100.00\r\n'
                                          b'   #TRANS 1930 {} -100.00\r\n}\r\n')
     (folder / "eskilstuna_2023-06.se").write_bytes(june)
     [outcome] = [o for o in _ledger_ingest(warehouse, folder, tmp_path)
                  if o.name == "eskilstuna_2023-06.se"]
     assert outcome.status == "quarantined"
-    assert "eskilstuna_2023.se" in outcome.reason and "2023-06 to 2023-06" in outcome.reason
+    assert "eskilstuna_2023.se" in outcome.reason and "ligger inom" in outcome.reason
     assert _ledger_state(warehouse) == state  # the year's vouchers are all still there
 
 

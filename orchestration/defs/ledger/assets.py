@@ -3,8 +3,8 @@
 
 import json
 import tempfile
+from datetime import date
 from pathlib import Path
-from typing import NamedTuple
 
 import dagster as dg
 import duckdb
@@ -13,11 +13,18 @@ import pyarrow as pa
 from orchestration import landing
 from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
+from orchestration.defs.ledger.completeness import check_fiscal_year
+from orchestration.defs.ledger.style import (
+    STYLE_WORDS,
+    LedgerRules,
+    check_organisation,
+    coverage,
+    months_between_text,
+)
 from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, requested_months
 from orchestration.defs.resources import Warehouse
-from orchestration.readers.errors import SourceFileError
 from orchestration.readers.sie import read_sie
-from orchestration.readers.sie.header import fiscal_months
+from orchestration.readers.sie.header import fiscal_months, months_between, voucher_months_hint
 
 SIE_SUFFIXES = (".se", ".si", ".sie")
 PARQUET_TABLES = {
@@ -30,7 +37,7 @@ PARQUET_TABLES = {
     "budgets": "ledger_budgets",
     "fiscal_years": "ledger_fiscal_years",
 }
-TABLES = [*PARQUET_TABLES.values(), "ledger_files", "ledger_warnings"]
+TABLES = [*PARQUET_TABLES.values(), "ledger_files", "ledger_warnings", "ledger_account_totals"]
 DEFAULT_DIMENSIONS = {"responsibility": 1, "project": 6, "object": 22}
 # SIE reserves dimension 7 for the employee: its codes and names are personal data and are
 # dropped on the way in (from object lists and from the declared objects)
@@ -62,61 +69,51 @@ def registry_dimensions(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {name: int(number) for name, number in rows} or DEFAULT_DIMENSIONS
 
 
-class Coverage(NamedTuple):
-    """The months a loaded ledger file has vouchers in, by its file key."""
-    file_name: str
-    first_month: str
-    last_month: str
+def registry_rules(conn: duckdb.DuckDBPyConnection) -> LedgerRules:
+    """The export style and organisation numbers the registry declares, if any."""
+    if not landing.has_table(conn, "registry_ledger_settings"):
+        return LedgerRules()
+    rows = conn.execute(
+        "select key, value from landing.registry_ledger_settings "
+        "where key in ('export_style', 'organisation_numbers') order by value").fetchall()
+    style = next((v for k, v in rows if k == "export_style"), None)
+    return LedgerRules(style, tuple(v for k, v in rows if k == "organisation_numbers"))
 
 
-def loaded_coverage(conn: duckdb.DuckDBPyConnection) -> dict[str, Coverage]:
-    if not landing.has_table(conn, "ledger_vouchers"):
-        return {}
-    rows = conn.execute("""
-        select f.file_key, f.file_name, strftime(min(v.voucher_date), '%Y-%m'),
-               strftime(max(v.voucher_date), '%Y-%m')
-        from landing.ledger_vouchers v
-        join landing.files f on f.source = 'ledger' and f.status = 'loaded'
-                            and f.file_name = v.source_file
-        where v.fiscal_year is not null
-        group by all""").fetchall()
-    return {key: Coverage(name, first, last) for key, name, first, last in rows}
-
-
-def _months_in(vouchers: Path) -> tuple[str, str] | None:
+def _file_facts(out: Path, fiscal_year: int | None) -> tuple[str | None, str | None, pa.Table]:
+    """First and last month of the file's vouchers in its current fiscal year, and its #TRANS
+    summed per fiscal year and account (what the balance check adds up over a year's files,
+    without reading the transactions again); one connection for both."""
+    where = "fiscal_year is null" if fiscal_year is None else f"fiscal_year = {fiscal_year}"
+    vouchers = landing.sql_text(str(out / "vouchers.parquet"))
+    transactions = landing.sql_text(str(out / "transactions.parquet"))
     with duckdb.connect() as conn:
         first, last = conn.execute(
             "select strftime(min(voucher_date), '%Y-%m'), strftime(max(voucher_date), '%Y-%m') "
-            f"from read_parquet('{landing.sql_text(str(vouchers))}') "
-            "where fiscal_year is not null").fetchall()[0]
-    return (first, last) if first else None
+            f"from read_parquet('{vouchers}') where {where}").fetchall()[0]
+        totals = conn.sql(
+            "select fiscal_year, account, sum(amount)::decimal(18, 2) as amount, "
+            f"count(*) as rows from read_parquet('{transactions}') where counts_in_ledger "
+            "group by all").to_arrow_table()
+    return first, last, totals
 
 
-def _check_replacement(name: str, file_key: str, months: tuple[str, str] | None,
-                       loaded: dict[str, Coverage]) -> None:
-    """A file replaces the loaded one of the same company and fiscal year. It must cover the
-    months that one covers: a file holding only later months is a period export, and letting
-    it replace the year would drop the year's earlier vouchers without a word."""
-    before = loaded.get(file_key)
-    if before is None or months is None:
-        return
-    if months[0] > before.first_month or months[1] < before.last_month:
-        raise SourceFileError(
-            name, f"it would replace {before.file_name} (the same company and fiscal year, "
-            f"vouchers {before.first_month} to {before.last_month}) but has vouchers only "
-            f"{months[0]} to {months[1]}; deliver the whole fiscal year to date (one file per "
-            "fiscal year), so that no month is lost")
+def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None = None):
+    rules = rules or LedgerRules()
 
-
-def _reader(workdir: Path, dimensions: dict[str, int], loaded: dict[str, Coverage]):
     def read(item: landing.Delivery) -> landing.Loaded:
         out = workdir / item.name.replace("/", "__")
         summary = read_sie(item.paths[0], out, dimensions, source_name=item.name)
+        info = summary.to_dict()
+        check_organisation(item.name, info.get("org_no"), rules)
         current = next((y for y in summary.fiscal_years if y["year_index"] == 0), None)
         fiscal_key = current["start_date"] if current else "unknown"
-        info = summary.to_dict()
+        year_months = (months_between(date.fromisoformat(current["start_date"]),
+                                      date.fromisoformat(current["end_date"]))
+                       if current else None)
+        first, last, totals = _file_facts(out, int(fiscal_key[:4]) if current else None)
+        covers, style = coverage(item.name, year_months, first, last, rules)
         file_key = f"{info.get('org_no') or item.name}:{fiscal_key}"
-        _check_replacement(item.name, file_key, _months_in(out / "vouchers.parquet"), loaded)
         files_row = pa.table({
             "source_file": [item.name], "encoding": [info["encoding"]],
             "sie_type": [str(info.get("sie_type"))], "program": [info.get("program")],
@@ -125,6 +122,7 @@ def _reader(workdir: Path, dimensions: dict[str, int], loaded: dict[str, Coverag
             "transactions": [info["transactions"]],
             "unbalanced_vouchers": [len(info["unbalanced_vouchers"])],
             "warnings": [len(info["warnings"])], "total_amount": [info["total_amount"]],
+            "export_style": [style], "covers_from": [covers[0]], "covers_to": [covers[1]],
         })
         warnings = info["warnings"]
         warnings_table = pa.table({
@@ -139,13 +137,35 @@ def _reader(workdir: Path, dimensions: dict[str, int], loaded: dict[str, Coverag
         }
         tables["ledger_files"] = files_row
         tables["ledger_warnings"] = warnings_table
+        tables["ledger_account_totals"] = totals
         return landing.Loaded(
             file_key=file_key,
             tables=tables,
             projections=WITHOUT_EMPLOYEE,
+            covers=covers,
+            note=f"stil: {STYLE_WORDS[style]}",
         )
 
     return read
+
+
+def _known_months(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, str]]:
+    """(file name, stamp) -> the months the file covers, for files read before."""
+    rows = conn.execute(
+        "select file_name, file_stamp, covers_from, covers_to from landing.files "
+        "where source = 'ledger' and covers_from is not null").fetchall()
+    return {(name, stamp): (first, last) for name, stamp, first, last in rows}
+
+
+def _upgrade(conn: duckdb.DuckDBPyConnection) -> None:
+    """Columns added to landing.ledger_files after warehouses were first built."""
+    if landing.has_table(conn, "ledger_files"):
+        for column in ("export_style", "covers_from", "covers_to"):
+            conn.execute(f"alter table landing.ledger_files add column if not exists "
+                         f"{column} varchar")
+    if landing.has_table(conn, "ledger_warnings"):  # warehouses from before severity
+        conn.execute("alter table landing.ledger_warnings add column if not exists "
+                     "severity varchar")
 
 
 @dg.asset(
@@ -164,30 +184,38 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with warehouse.connect() as conn:
         dimensions = registry_dimensions(conn)
-        loaded = loaded_coverage(conn)
-        if landing.has_table(conn, "ledger_warnings"):  # warehouses from before severity
-            conn.execute("alter table landing.ledger_warnings add column if not exists "
-                         "severity varchar")
-    deliveries = landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES)
-    # each file's fiscal year from its head (None: the reader will say what is wrong)
-    held = {d.name: fiscal_months(d.paths[0]) for d in deliveries}
-    if (wanted := requested_months(context)) is not None:
-        deliveries = [d for d in deliveries
-                      if held[d.name] is None or set(held[d.name]) & set(wanted)]
+        rules = registry_rules(conn)
+        _upgrade(conn)
+        known = _known_months(conn)
+    salt = json.dumps(dimensions, sort_keys=True) + rules.salt()
+    present = landing.deliveries(settings.source_dir("ledger"), SIE_SUFFIXES)
     as_of = settings.as_of_date.strftime("%Y-%m")  # partitions run to the as-of month
 
     def months_of(d: landing.Delivery) -> list[str]:
-        return [m for m in held[d.name] or [] if m <= as_of]
+        """The months a file holds: as read before, else a look at its ends (voucher dates),
+        else its fiscal year; None-safe for a file the reader will reject."""
+        held = known.get((d.name, d.stamp(salt)))
+        if held is None:
+            held = voucher_months_hint(d.paths[0])
+        months = (months_between_text(*held) if held is not None
+                  else fiscal_months(d.paths[0]) or [])
+        return [m for m in months if m <= as_of]
 
+    deliveries = present
+    if (wanted := requested_months(context)) is not None:
+        # a month's run reads the files holding that month: in period style that month's file
+        deliveries = [d for d in present if not months_of(d) or set(months_of(d)) & set(wanted)]
     register_months(context, {m for d in deliveries for m in months_of(d)})
     with tempfile.TemporaryDirectory(dir=settings.warehouse_dir, prefix=".sie-") as tmp:
         return load_source(
             context, warehouse, "ledger", deliveries,
-            _reader(Path(tmp), dimensions, loaded), TABLES,
-            # the files are read again when the registry names other dimensions
-            salt=json.dumps(dimensions, sort_keys=True),
+            _reader(Path(tmp), dimensions, rules), TABLES,
+            # the files are read again when the registry names other dimensions or rules
+            salt=salt,
             describe=lambda conn: {**_totals(conn), "dimensions": json.dumps(dimensions)},
             months_of=months_of,
+            present=[d.name for d in present],
+            check=check_fiscal_year,
         )
 
 

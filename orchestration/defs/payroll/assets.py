@@ -37,13 +37,14 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         table = read_payroll(item.paths[0], key)
         return landing.Loaded(file_key=period, tables={"payroll_monthly": table})
 
-    deliveries = landing.deliveries(settings.source_dir("payroll"), [".csv"])
+    deliveries = present = landing.deliveries(settings.source_dir("payroll"), [".csv"])
     if (wanted := requested_months(context)) is not None:
         deliveries = [d for d in deliveries if payroll_period_from_name(d.name) in wanted]
     register_months(context, {m for d in deliveries if (m := payroll_period_from_name(d.name))})
     return load_source(context, warehouse, "payroll", deliveries, read, TABLES,
                        describe=_totals,
-                       months_of=lambda d: [m] if (m := payroll_period_from_name(d.name)) else [])
+                       months_of=lambda d: [m] if (m := payroll_period_from_name(d.name)) else [],
+                       present=[d.name for d in present])
 
 
 def _totals(conn: duckdb.DuckDBPyConnection) -> dict:

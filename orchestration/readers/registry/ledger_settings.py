@@ -9,6 +9,8 @@ from orchestration.readers.registry.entries import Entry
 from orchestration.readers.registry.model import REQUIRED_DIMENSIONS
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+EXPORT_STYLES = ("yearly", "year_to_date", "period")
+ORGANISATION_NUMBER = re.compile(r"^\d{6}-?\d{4}$")
 
 
 def ledger_settings(e: Entry) -> dict[str, Any]:
@@ -18,6 +20,8 @@ def ledger_settings(e: Entry) -> dict[str, Any]:
         "internal_compensation_account",
         "grant_income_account_prefix",
         "cost_account_classes",
+        "export_style",
+        "organisation_numbers",
     )
     dims = e.sub("dimensions")
     numbers: dict[str, int] = {}
@@ -46,6 +50,19 @@ def ledger_settings(e: Entry) -> dict[str, Any]:
     for name in ("payroll_series", "internal_compensation_account", "grant_income_account_prefix"):
         settings[name] = e.text(name, required=False)
     settings["cost_account_classes"] = e.texts("cost_account_classes")
+    # how the ledger is delivered (docs/raw-contract.md); undeclared: read from the files
+    style = e.text("export_style", required=False)
+    if style is not None and style not in EXPORT_STYLES:
+        raise e.fail("export_style",
+                     f"är {style!r}; ange en av {', '.join(EXPORT_STYLES)}")
+    settings["export_style"] = style
+    # whose ledgers belong to the follow-up; undeclared: every organisation's file is taken
+    organisations = e.texts("organisation_numbers")
+    for number in organisations:
+        if not ORGANISATION_NUMBER.match(number):
+            raise e.fail("organisation_numbers",
+                         f"{number!r} är inget organisationsnummer (NNNNNN-NNNN)")
+    settings["organisation_numbers"] = organisations
     # Keys the project adds later still reach the settings table as text.
     for name, value in e.value.items():
         if name not in settings and isinstance(value, str | int | float | bool):

@@ -50,3 +50,30 @@ def months_between(start: date, end: date) -> list[str]:
 
 def _date(text: bytes) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+
+
+# a #VER line's date: the third field, after series and number (quoted or not)
+_VER_DATE = re.compile(rb'^[ \t]*#VER[ \t]+(?:"[^"]*"|\S+)[ \t]+(?:"[^"]*"|\S+)[ \t]+"?(\d{8})"?',
+                       re.M)
+TAIL_BYTES = 256 * 1024
+
+
+def voucher_months_hint(path: Path) -> tuple[str, str] | None:
+    """YYYY-MM of the first voucher in the file's head and the last one in its tail: which
+    months a file holds, without parsing it (exports list vouchers in date order; the loader
+    takes the true months from the parsed file). None when neither end shows a voucher."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head = f.read(min(size, HEAD_BYTES))
+        f.seek(max(0, size - TAIL_BYTES))
+        tail = f.read()
+    first = _VER_DATE.search(head)
+    dates = _VER_DATE.findall(tail)
+    last = dates[-1] if dates else None
+    if first is None or last is None:
+        return None
+    return _month(first.group(1)), _month(last)
+
+
+def _month(text: bytes) -> str:
+    return f"{text[:4].decode()}-{text[4:6].decode()}"

@@ -88,9 +88,9 @@ def test_drops_start_runs_of_their_source_and_downstream_only(
     result = tick(ops_defs, cursor)
     [request] = result.run_requests
     assert "landing/ledger" in selected(request)
-    # a ledger file alone: the latest month of its fiscal year up to the as-of date (today,
-    # since this raw/ records none), so December 2023
-    assert request.partition_key == "2023-12"
+    # a ledger file alone: the latest month it holds vouchers for (its last #VER), up to the
+    # as-of date: the sample's 2023 file runs to May
+    assert request.partition_key == "2023-05"
     cursor = result.cursor
 
     # a corrected ledger file: the ledger and its downstream, not payroll, not the registry
@@ -127,7 +127,7 @@ def test_a_new_month_of_payroll_and_ledger_is_one_run_of_that_month(
 @pytest.mark.parametrize(("files", "month"), [
     (["payroll/lon_2023-05.csv"], "2023-05"),
     (["payroll/lon_2023-04.csv", "payroll/lon_2023-05.csv"], None),  # two months: no key
-    (["ledger/eskilstuna_2023.se"], "2023-06"),  # the as-of month within the fiscal year
+    (["ledger/eskilstuna_2023.se"], "2023-05"),  # the last month it has vouchers for
     (["ledger/eskilstuna_2022.se"], "2022-12"),  # a closed year: its last month
     (["ledger/eskilstuna_2022.se", "payroll/lon_2023-05.csv"], None),  # they disagree
     (["ledger/eskilstuna_2023.se", "grants/decisions.csv"], None),  # not a monthly source
@@ -209,3 +209,26 @@ def test_before_the_first_publication_a_drop_runs_the_whole_nightly_job(
     nightly = ops_defs.resolve_job_def("nightly").asset_layer.asset_graph
     assert set(request.asset_selection) == set(nightly.materializable_asset_keys)
     assert "raw/survey_fetch" not in selected(request)
+
+
+def test_the_sensor_sees_content_not_only_size_and_time(
+        ops_defs: dg.Definitions, raw_dir: Path, sample_raw: Path) -> None:
+    import os
+
+    cursor = tick(ops_defs, None).cursor
+    path = drop(sample_raw / "payroll" / "lon_2023-05.csv", raw_dir / "payroll" / "lon_2023-05.csv")
+    result = tick(ops_defs, cursor)
+    assert result.run_requests
+    cursor = result.cursor
+    # touched only: same content, no run
+    os.utime(path)
+    assert not tick(ops_defs, cursor).run_requests
+    # rewritten with the same size and modification time: a run
+    before = path.stat()
+    data = path.read_bytes()
+    at = data.rindex(b";1")
+    path.write_bytes(data[:at] + b";2" + data[at + 2:])
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    assert tick(ops_defs, cursor).run_requests

@@ -1,0 +1,28 @@
+-- Opening and closing balances, results and period balances (#IB #UB #RES #PSALDO, and the
+-- per-object #OIB #OUB) of each fiscal year, once: every file of a year repeats them, so they
+-- are taken from the loaded file that reaches furthest into the year (its #UB is the latest).
+with year_files as (
+    select source_file, fiscal_year_start
+    from {{ source('ledger', 'ledger_files') }}
+    qualify row_number() over (
+        partition by coalesce(org_no, source_file), fiscal_year_start
+        order by covers_to desc nulls last, source_file desc
+    ) = 1
+)
+
+select
+    b.source_file,
+    b.source_line,
+    b.record_type,
+    cast(left(y.fiscal_year_start, 4) as integer) as fiscal_year,
+    b.period,
+    b.account,
+    b.object_list,
+    b.responsibility_code,
+    b.project_code,
+    b.object_code,
+    cast(b.amount as decimal(18, 2)) as amount_sek,
+    b.quantity
+from {{ source('ledger', 'ledger_balances') }} as b
+inner join year_files as y on y.source_file = b.source_file
+where b.year_index = 0
