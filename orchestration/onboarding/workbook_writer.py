@@ -232,7 +232,8 @@ def write_workbook(doc: dict[str, Any], path: Path, extras: Extras | None = None
     _table(wb, s["Anslag"], doc.get("allocations") or [])
     _table(wb, s["Indikatorer"], doc.get("indicators") or [])
     targets = [{"indicator": ind["id"], "year": y, "target": t}
-               for ind in doc.get("indicators") or [] for y, t in (ind.get("targets") or {}).items()]
+               for ind in doc.get("indicators") or []
+               for y, t in (ind.get("targets") or {}).items()]
     _table(wb, s["Målvärden"], targets)
     _table(wb, s["Rapporter"], doc.get("required_reports") or [])
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -137,7 +137,7 @@ def _convert(value: Any, col: L.Column, where: str, file: str) -> Any:
         raise fail(f"\"{value}\" är text, inte {'ett år' if kind == L.YEAR else 'ett heltal'}")
     if kind in (L.MONEY, L.NUMBER):
         what = "beloppet" if kind == L.MONEY else "värdet"
-        if isinstance(value, bool) or isinstance(value, dt.date | dt.time | dt.timedelta):
+        if isinstance(value, (bool, dt.date | dt.time | dt.timedelta)):
             raise fail(f"{what} ska vara ett tal, inte {value}")
         if isinstance(value, str):
             hint = " i kronor, utan \"kr\" och mellanslag" if kind == L.MONEY else ""
@@ -402,7 +402,7 @@ class _Reader:
             if kind == L.CODES:
                 for i in range(len(value)):
                     self.merged.cells[f"{path}[{i}]"] = where
-        for label, path, _ in L.SETTING_ROWS:
+        for label, _path, _ in L.SETTING_ROWS:
             if label not in seen:
                 raise WorkbookError(self.file, L.SETTINGS,
                                     f"raden \"{label}\" saknas i bladet {L.SETTINGS} (kolumn A)")
@@ -416,7 +416,7 @@ class _Reader:
         sheet = L.SHEET_BY_NAME["Dimensioner"]
         self.merged.cells["ledger.dimensions"] = f"{sheet.name}!A1"
         out: dict[str, int] = {}
-        for row, value, key in self.section(sheet, None, None):
+        for _row, value, key in self.section(sheet, None, None):
             name = L.DIMENSION_EN.get(value["name"], value["name"])
             where = self.merged.cells[f"{key}.name"]
             if name in out:
@@ -439,7 +439,7 @@ class _Reader:
                                   if h.startswith(L.FUNDING_HEADER))
             order = []
             col = L.Column(L.FUNDING_HEADER, "funding_order", L.CODE, choices=L.FUNDING_IDS)
-            for i, header in funding_cols:
+            for _i, header in funding_cols:
                 raw = row.values[header]
                 if _is_empty(raw):
                     continue
@@ -460,7 +460,7 @@ class _Reader:
         sheet = L.SHEET_BY_NAME["Objektkoder"]
         by_id = {value["id"]: (value, key) for _, value, key in initiatives}
         seen: dict[str, str] = {}
-        for row, value, key in self.section(sheet, None, None):
+        for _row, value, key in self.section(sheet, None, None):
             if "initiative" not in value:
                 continue  # a candidate the controller has not given to an initiative
             where = self.merged.cells[f"{key}.code"]
@@ -480,7 +480,7 @@ class _Reader:
         sheet = L.SHEET_BY_NAME["Målvärden"]
         by_id = {value["id"]: (value, key) for _, value, key in indicators}
         seen: dict[tuple[str, int], str] = {}
-        for row, value, key in self.section(sheet, None, None):
+        for _row, value, key in self.section(sheet, None, None):
             where = self.merged.cells[f"{key}.year"]
             self.refer(sheet.columns[0], value["indicator"],
                        self.merged.cells[f"{key}.indicator"])
