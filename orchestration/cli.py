@@ -76,7 +76,8 @@ def _add_onboarding(sub) -> None:
     exp.set_defaults(func=_registry_export)
 
     init = sub.add_parser("init", help="skissa styrmodellen ur kommunens SIE-export")
-    init.add_argument("--from", dest="export", type=Path, required=True, help="SIE-filen")
+    init.add_argument("--from", dest="export", type=Path, required=True, action="append",
+                      help="SIE-exporten (flera gånger för flera år)")
     init.add_argument("--raw-dir", type=Path, default=Path("raw"))
     init.add_argument("--municipality-code", help="kommunkoden (fyra siffror, t.ex. 0484)")
     init.add_argument("--format", choices=("xlsx", "yaml"), default="xlsx")

@@ -282,7 +282,7 @@ def _object_codes(wb: Workbook, doc: dict[str, Any], extras: Extras | None) -> N
         for y in years:
             row[f"booked:{y}"] = (c.get("booked") or {}).get(y)
         row["committees"] = ", ".join(c.get("committees") or []) or None
-    extra = [(f"Bokfört {y} (kr)", f"booked:{y}", 16) for y in years]
+    extra = [(f"Kostnad {y} (kr)", f"booked:{y}", 16) for y in years]
     if info:
         extra.append(("Nämnder i SIE-filen", "committees", 22))
     _table(wb, L.SHEET_BY_NAME["Objektkoder"], rows, extra)

@@ -17,10 +17,10 @@ FILES = {
 
 
 def yaml_texts(doc: dict[str, Any], header: str = "") -> dict[str, str]:
-    """File name -> text; a file whose sections are all empty is left out."""
+    """File name -> text; an empty section is written as such (`bodies: []`)."""
     out = {}
     for name, keys in FILES.items():
-        part = {k: doc[k] for k in keys if doc.get(k) not in (None, [], {})}
+        part = {k: doc[k] for k in keys if doc.get(k) is not None}
         if not part:
             continue
         text = yaml.safe_dump(part, allow_unicode=True, sort_keys=False, width=100)
