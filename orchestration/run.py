@@ -40,6 +40,8 @@ class RunReport:
     failed_steps: list[str]
     mart_rows: dict[str, int] = field(default_factory=dict)
     findings: list[tuple] = field(default_factory=list)
+    # (severity, message): the delivery against the raw contract, blockers first
+    contract_problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = None,
@@ -79,10 +81,41 @@ def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = 
                 for t in mart_tables(conn)}
             if "fct_findings" in report.mart_rows:
                 report.findings = conn.execute(
-                    "select severity, check_name, subject, period, amount_sek from "
+                    "select severity, check_name, subject, period, amount_sek, detail from "
                     "marts.fct_findings where is_open order by severity, check_name, subject"
                 ).fetchall()
+            report.contract_problems = contract_problems(conn)
     return report
+
+
+def contract_problems(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The night's contract problems (orchestration/defs/registry/contract.py), if checked."""
+    found = conn.execute("select 1 from information_schema.tables where table_schema = "
+                         "'landing' and table_name = 'contract_problems'").fetchall()
+    if not found:
+        return []
+    return conn.execute("select severity, message from landing.contract_problems "
+                        "order by severity <> 'blocker', source_file, place").fetchall()
+
+
+def kronor(amount) -> str:
+    """1 234 567 kr: groups of three with a (no-break) space, the Swedish way."""
+    whole = f"{round(amount):,}".replace(",", "\u00a0").replace("-", "\u2212")
+    return f"{whole} kr"
+
+
+def print_contract(report: RunReport) -> None:
+    blockers = [m for sev, m in report.contract_problems if sev == "blocker"]
+    if blockers:
+        print(f"  Leveransen följer inte kontraktet ({len(blockers)} stoppande fel); marten "
+              "byggdes inte och den senast publicerade versionen gäller:")
+        for message in blockers:
+            print(f"    [stoppar] {message}")
+    warnings = [m for sev, m in report.contract_problems if sev != "blocker"]
+    if warnings:
+        print(f"  Varningar mot kontraktet: {len(warnings)}")
+        for message in warnings:
+            print(f"    [varning] {message}")
 
 
 def print_summary(report: RunReport, settings: Settings) -> None:
@@ -96,11 +129,13 @@ def print_summary(report: RunReport, settings: Settings) -> None:
           f"{len(report.checks_failed)} underkända")
     for name, severity, what in report.checks_failed:
         print(f"    [{severity}] {name}: {what}")
+    print_contract(report)
     if report.findings:
         print(f"  Öppna avvikelser i marts.fct_findings: {len(report.findings)}")
-        for severity, check, subject, period, amount in report.findings:
-            money = f" {amount} kr" if amount is not None else ""
-            print(f"    [{severity}] {check}: {subject} {period or ''}{money}")
+        for severity, check, subject, period, amount, detail in report.findings:
+            money = f", {kronor(amount)}" if amount is not None else ""
+            when = f" {period}" if period else ""
+            print(f"    [{severity}] {check}: {subject}{when}: {detail}{money}")
     if report.failed_steps:
         print(f"  Misslyckade steg: {', '.join(report.failed_steps)}")
     print("  Var allt finns:")

@@ -9,7 +9,8 @@ with raw_lines as (
                           from {{ source('registry', 'registry_initiative_object_codes') }})
         or t.object_code in (select income_object_code
                              from {{ source('grants', 'grant_decisions') }})
-        or t.project_code in (select project_code
+        or {{ dimension_code(source('ledger', 'ledger_transactions'), 'project', 't') }}
+            in (select project_code
                               from {{ source('registry', 'registry_mandate_projects') }}))
 ),
 

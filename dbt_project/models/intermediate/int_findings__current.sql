@@ -1,28 +1,18 @@
 -- Every exception the checks look for, as of this run: one row per finding, with a check
 -- name, a severity (critical blocks publication, warning does not), a subject that names what
--- is wrong, the period and the money involved. Details are in Swedish for the reader.
+-- is wrong, the period and the money involved, and where it is: the file and the line (or
+-- key path) when there is one. Details are in Swedish for the reader.
 with reconciliation as (
     select * from {{ ref('rpt_reconciliation') }}
-)
+),
 
+-- findings of the marts, with no single file and line to point to
+mart_findings as (
 select 'ledger_object_codes' as check_name, 'warning' as severity, object_code as subject,
     period, 'Objektkod finns inte i styrmodellen (' || coalesce(committee, '?') || ')' as detail,
     actual_sek as amount_sek
 from reconciliation where kind = 'unknown_object_code'
 
-union all
-select 'ledger_voucher_balance', 'critical',
-    source_file || ' ' || voucher_series || ' ' || voucher_number,
-    strftime(voucher_date, '%Y-%m'),
-    'Verifikationen balanserar inte (rad ' || source_line || ')', amount_sum_sek
-from {{ ref('stg_ledger__vouchers') }} where not is_balanced
-
-union all
-select 'ledger_dates', 'warning',
-    source_file || ' ' || voucher_series || ' ' || voucher_number,
-    strftime(voucher_date, '%Y-%m'),
-    'Verifikationsdatum utanför räkenskapsåret', amount_sum_sek
-from {{ ref('stg_ledger__vouchers') }} where fiscal_year is null
 
 union all
 select 'ledger_duplicate_vouchers', 'critical',
@@ -114,3 +104,40 @@ select 'totals_tie', 'critical', total_name, null,
     'Summan stämmer inte (förväntat ' || expected_sek || ', faktiskt ' || actual_sek || ')',
     actual_sek - expected_sek
 from {{ ref('int_checks__totals') }} where actual_sek <> expected_sek
+)
+
+select *, cast(null as varchar) as source_file, cast(null as varchar) as source_place
+from mart_findings
+
+union all
+select 'ledger_voucher_balance', 'critical',
+    source_file || ' ' || voucher_series || ' ' || voucher_number,
+    strftime(voucher_date, '%Y-%m'),
+    'Verifikationen ' || voucher_series || ' ' || voucher_number || ' balanserar inte (rad '
+        || source_line || ')',
+    amount_sum_sek, source_file, 'rad ' || source_line
+from {{ ref('stg_ledger__vouchers') }} where not is_balanced
+
+union all
+select 'ledger_dates', 'warning',
+    source_file || ' ' || voucher_series || ' ' || voucher_number,
+    strftime(voucher_date, '%Y-%m'),
+    'Verifikationen ' || voucher_series || ' ' || voucher_number || ' (rad ' || source_line
+        || ') har ett datum utanför räkenskapsåret', amount_sum_sek, source_file,
+    'rad ' || source_line
+from {{ ref('stg_ledger__vouchers') }} where fiscal_year is null
+
+-- what the readers flagged, and codes the registry does not know, each with file and row
+union all
+select * from {{ ref('int_findings__reader_warnings') }}
+
+union all
+select * from {{ ref('int_findings__unknown_codes') }}
+
+-- the contract's warnings (a blocker stops the night before this model is built)
+union all
+select 'contract', 'warning', source_file || coalesce(', ' || place, '') || ' '
+        || left(md5(message), 8),
+    cast(null as varchar), message, cast(null as decimal(18, 2)), source_file, place
+from {{ ref('stg_contract__problems') }}
+where severity = 'warning'

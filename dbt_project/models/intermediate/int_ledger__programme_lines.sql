@@ -1,5 +1,6 @@
 -- The programme's ledger lines, picked from the whole municipality's ledger by the registry's
--- codes, each classified and given its committee (from the responsibility code) and initiative.
+-- codes, each classified and given its committee (from the responsibility code, or from the
+-- initiative where the registry declares no responsibility dimension) and initiative.
 -- Incremental per ledger file: a night reads only the files loaded since the last build, and
 -- everything again when the registry or the grant decisions changed (they decide what is
 -- picked and how it is classified). Lines of files that were replaced are removed first.
@@ -90,7 +91,9 @@ select
     cast(month(l.booked_on) as integer) as month,
     l.account,
     left(l.account, 1) as account_class,
-    cm.committee_id,
+    -- without a responsibility dimension the initiative's committee stands in
+    case when s.has_responsibility_dimension then cm.committee_id else fc.committee_id end
+        as committee_id,
     l.responsibility_code,
     l.activity_code,
     l.project_code,
@@ -121,3 +124,5 @@ left join income_codes as ic on ic.object_code = l.object_code
 left join mandate_projects as mp on mp.mandate_project_code = l.project_code
 left join {{ ref('stg_registry__initiatives') }} as i
     on i.initiative_id = coalesce(cc.initiative_id, ic.initiative_id)
+left join {{ ref('int_initiatives__fallback_committee') }} as fc
+    on fc.initiative_id = coalesce(cc.initiative_id, ic.initiative_id)

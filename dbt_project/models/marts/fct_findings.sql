@@ -14,7 +14,10 @@ with current_findings as (
 previous_findings as (
     {% if previous %}
     select finding_id, check_name, severity, subject, period, detail, amount_sek,
-        first_seen_on, last_seen_on
+        first_seen_on, last_seen_on,
+        -- a table built before findings had a place has no such columns
+        {{ column_or_null(previous, 'source_file') }} as source_file,
+        {{ column_or_null(previous, 'source_place') }} as source_place
     from {{ previous }}
     {% else %}
     select
@@ -22,7 +25,8 @@ previous_findings as (
         cast(null as varchar) as severity, cast(null as varchar) as subject,
         cast(null as varchar) as period, cast(null as varchar) as detail,
         cast(null as decimal(18, 2)) as amount_sek, cast(null as date) as first_seen_on,
-        cast(null as date) as last_seen_on
+        cast(null as date) as last_seen_on, cast(null as varchar) as source_file,
+        cast(null as varchar) as source_place
     where false
     {% endif %}
 )
@@ -38,6 +42,8 @@ select
     coalesce(p.first_seen_on, current_date) as first_seen_on,
     case when c.finding_id is not null then current_date else p.last_seen_on end
         as last_seen_on,
-    c.finding_id is not null as is_open
+    c.finding_id is not null as is_open,
+    coalesce(c.source_file, p.source_file) as source_file,
+    coalesce(c.source_place, p.source_place) as source_place
 from current_findings as c
 full outer join previous_findings as p using (finding_id)

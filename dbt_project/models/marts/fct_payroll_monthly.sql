@@ -1,5 +1,6 @@
 -- The programme's payroll per month, committee, account and job title. Head count and FTE
--- are per row: a person paid on two accounts counts on both, so sum FTE over wage accounts
+-- are per row (the committee falls back to the initiative's without a responsibility
+-- dimension, as in int_ledger__programme_lines): a person paid on two accounts counts on both, so sum FTE over wage accounts
 -- (class 50) only, as rpt_cost_results does.
 with committee_match as (
     select
@@ -24,7 +25,8 @@ select
     month_start as month,
     period,
     initiative_id,
-    committee_id,
+    case when s.has_responsibility_dimension then m.committee_id else fc.committee_id end
+        as committee_id,
     account,
     responsibility_code,
     object_code,
@@ -34,5 +36,7 @@ select
     head_count,
     fte,
     source_file
-from committee_match
-where match_rank = 1
+from committee_match as m
+cross join {{ ref('stg_registry__ledger_settings') }} as s
+left join {{ ref('int_initiatives__fallback_committee') }} as fc using (initiative_id)
+where m.match_rank = 1

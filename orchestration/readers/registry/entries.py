@@ -14,7 +14,8 @@ class Entry:
 
     def __init__(self, origin: Origin, value: Any, warnings: list[str]):
         if not isinstance(value, dict):
-            raise SourceFileError(origin.file, "must be a mapping", key=origin.key)
+            raise SourceFileError(origin.file, "ska vara en mappning (nyckel: värde)",
+                                  key=origin.key)
         self.origin = origin
         self.value = value
         self.warnings = warnings
@@ -26,14 +27,14 @@ class Entry:
     def known(self, *names: str) -> None:
         for extra in sorted(set(self.value) - set(names), key=str):
             self.warnings.append(
-                f"{self.origin.file}: unknown key {self.origin.key}.{extra} ignored"
+                f"{self.origin.file}, {self.origin.key}.{extra}: okänd nyckel, hoppas över"
             )
 
     def sub(self, name: str, required: bool = True) -> Entry | None:
         value = self.value.get(name)
         if value is None:
             if required:
-                raise self.fail(name, "is missing")
+                raise self.fail(name, "saknas")
             return None
         return Entry(Origin(self.origin.file, f"{self.origin.key}.{name}"), value, self.warnings)
 
@@ -44,23 +45,23 @@ class Entry:
         value = self.value.get(name)
         if value is None:
             if required:
-                raise self.fail(name, "is missing")
+                raise self.fail(name, "saknas")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(name, f"must be an integer, not {value!r}")
+            raise self.fail(name, f"ska vara ett heltal, inte {value!r}")
         return value
 
     def year_range(self) -> tuple[int, int]:
         first, last = self.integer("first_year"), self.integer("last_year")
         if first > last:
-            raise self.fail("last_year", f"last_year {last} is before first_year {first}")
+            raise self.fail("last_year", f"last_year {last} ligger före first_year {first}")
         return first, last
 
     def money(self, name: str, required: bool = True) -> Decimal | None:
         value = self.value.get(name)
         if value is None:
             if required:
-                raise self.fail(name, "is missing")
+                raise self.fail(name, "saknas")
             return None
         return _money(value, lambda r: self.fail(name, r))
 
@@ -68,10 +69,10 @@ class Entry:
         value = self.value.get(name)
         if value is None:
             if required:
-                raise self.fail(name, "is missing")
+                raise self.fail(name, "saknas")
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(name, f"must be a number, not {value!r}")
+            raise self.fail(name, f"ska vara ett tal, inte {value!r}")
         return float(value)
 
     def flag(self, name: str, default: bool | None) -> bool | None:
@@ -79,19 +80,19 @@ class Entry:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.fail(name, f"must be true or false, not {value!r}")
+            raise self.fail(name, f"ska vara true eller false, inte {value!r}")
         return value
 
     def texts(self, name: str, required: bool = False) -> list[str]:
         value = self.value.get(name)
         if value is None:
             if required:
-                raise self.fail(name, "is missing")
+                raise self.fail(name, "saknas")
             return []
         if not isinstance(value, list):
             value = [value] if isinstance(value, str) else value
         if not isinstance(value, list):
-            raise self.fail(name, "must be a list")
+            raise self.fail(name, "ska vara en lista")
         out = []
         for i, item in enumerate(value):
             out.append(_text(item, True, lambda r, i=i: self.fail(f"{name}[{i}]", r)))
@@ -101,23 +102,23 @@ class Entry:
 def _text(value: Any, required: bool, fail) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise fail("is missing or empty")
+            raise fail("saknas eller är tomt")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise fail(f"must be text, not {value!r}")
+        raise fail(f"ska vara text, inte {value!r}")
     # Codes written without quotes load as numbers; they are still codes.
     return str(value).strip()
 
 
 def _money(value: Any, fail) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise fail(f"must be an amount in SEK, not {value!r}")
+        raise fail(f"ska vara ett belopp i kronor, inte {value!r}")
     try:
         amount = Decimal(str(value).replace(" ", "").replace("_", ""))
     except InvalidOperation:
-        raise fail(f"must be an amount in SEK, not {value!r}") from None
+        raise fail(f"ska vara ett belopp i kronor, inte {value!r}") from None
     if not amount.is_finite() or amount < 0:
-        raise fail(f"must be a non-negative amount, not {value!r}")
+        raise fail(f"ska vara ett belopp som inte är negativt, inte {value!r}")
     if amount != amount.quantize(Decimal("0.01")):
-        raise fail("has more than two decimals")
+        raise fail("har fler än två decimaler (öre)")
     return amount.quantize(Decimal("0.01"))

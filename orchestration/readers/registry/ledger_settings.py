@@ -21,15 +21,16 @@ def ledger_settings(e: Entry) -> dict[str, Any]:
     for name in dims.value:
         number = dims.integer(name)
         if number < 1:
-            raise dims.fail(name, f"SIE dimension numbers are positive, not {number}")
+            raise dims.fail(name, f"SIE-dimensionsnummer är positiva, inte {number}")
         numbers[str(name)] = number
     for name in REQUIRED_DIMENSIONS:
         if name not in numbers:
-            raise dims.fail(name, "is missing: the ledger must name its SIE dimension number")
+            raise dims.fail(name, "saknas: huvudboken måste ange SIE-dimensionens nummer för "
+                            f"{name} (den enda dimension som krävs)")
     seen: dict[int, str] = {}
     for name, number in numbers.items():
         if number in seen:
-            raise dims.fail(name, f"dimension {number} is already used by {seen[number]}")
+            raise dims.fail(name, f"dimension {number} används redan av {seen[number]}")
         seen[number] = name
     settings: dict[str, Any] = {"dimensions": numbers}
     for name in ("payroll_series", "internal_compensation_account", "grant_income_account_prefix"):

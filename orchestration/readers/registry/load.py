@@ -27,13 +27,14 @@ def registry_files(registry_dir: Path) -> tuple[list[Path], list[Path]]:
     return yaml_paths, workbooks
 
 
-def load_registry(registry_dir: Path) -> Registry:
+def load_registry(registry_dir: Path, check: bool = True) -> Registry:
     """Read the registry in `registry_dir`: every *.yaml / *.yml merged, or the one workbook.
     A folder holding both is an error: two versions of the registry, and no telling which
     one the controllers keep.
 
     Raises SourceFileError naming the file and key path (or sheet and cell) of the first
-    problem.
+    problem. `check=False` leaves the cross-checks to the caller (the contract check collects
+    them all).
     """
     registry_dir = Path(registry_dir)
     yaml_paths, workbooks = registry_files(registry_dir) if registry_dir.is_dir() else ([], [])
@@ -51,13 +52,14 @@ def load_registry(registry_dir: Path) -> Registry:
     if workbooks:
         from orchestration.readers.registry.workbook import load_workbook_registry
 
-        reg = load_workbook_registry(workbooks[0])
+        reg = load_workbook_registry(workbooks[0], check)
     elif yaml_paths:
         reg = build_registry(merge_files(yaml_paths), [p.name for p in yaml_paths])
-        cross_check(reg)
+        if check:
+            cross_check(reg)
     else:
         raise SourceFileError(registry_dir.name,
-                              "no registry files (*.yaml or styrmodell.xlsx) in the folder")
+                              "mappen har inga styrmodellsfiler (*.yaml eller styrmodell.xlsx)")
     for message in reg.warnings:
         log.warning("registry: %s", message)
     return reg

@@ -18,7 +18,9 @@ LIST_KEYS = (
 )
 MAPPING_KEYS = ("municipality", "ledger")
 REQUIRED_KEYS = ("municipality", "ledger", "committees", "funding_sources", "initiatives")
-REQUIRED_DIMENSIONS = ("responsibility", "project", "object")
+# Only the object dimension is required: it identifies the initiatives. The others are
+# optional, and the rules that use them fall back where they are missing (raw-contract.md).
+REQUIRED_DIMENSIONS = ("object",)
 FREQUENCIES = ("yearly", "half_yearly", "tertial", "quarterly", "monthly")
 PROGRAMME = "programme"  # a required report's initiative may be the whole mandate project
 
@@ -134,6 +136,8 @@ class Registry:
     indicators: list[Indicator] = field(default_factory=list)
     required_reports: list[RequiredReport] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # key path -> workbook cell, when the registry came from styrmodell.xlsx (places.py)
+    places: dict[str, str] = field(default_factory=dict)
 
     def dimension_numbers(self) -> dict[str, int]:
         """Ledger dimension name -> SIE dimension number, e.g. {'responsibility': 1, ...}."""

@@ -29,7 +29,7 @@ def build_registry(merged: Merged, files: list[str]) -> Registry:
     first_file = files[0]
     for key in REQUIRED_KEYS:
         if key not in merged.mappings and key not in merged.lists:
-            raise SourceFileError(first_file, "required top-level key is missing", key=key)
+            raise SourceFileError(first_file, "nyckeln på översta nivån saknas men krävs", key=key)
     warnings = merged.warnings
 
     def entries(key: str) -> list[Entry]:
@@ -71,7 +71,7 @@ def _committee(e: Entry) -> Committee:
         if "*" in pattern[:-1] or pattern == "*":
             raise e.fail(
                 f"responsibility_codes[{i}]",
-                f"pattern {pattern!r}: '*' may only end a prefix, e.g. '41*'",
+                f"mönstret {pattern!r}: '*' får bara avsluta ett prefix, t.ex. '41*'",
             )
     return Committee(e.origin, e.text("id"), e.text("name"), codes)
 
@@ -129,7 +129,7 @@ def _initiative(e: Entry) -> Initiative:
         e.texts("funding_order"),
     )
     if not init.object_codes:
-        e.warnings.append(f"{e.origin.file}: {e.origin.key} has no object codes")
+        e.warnings.append(f"{e.origin.file}, {e.origin.key}: satsningen har inga objektkoder")
     return init
 
 
@@ -152,10 +152,10 @@ def _required_report(e: Entry) -> RequiredReport:
     )
     frequency = e.text("frequency")
     if frequency not in FREQUENCIES:
-        raise e.fail("frequency", f"{frequency!r} is not one of {', '.join(FREQUENCIES)}")
+        raise e.fail("frequency", f"{frequency!r} är inte en av {', '.join(FREQUENCIES)}")
     due = e.integer("due_days_after_period")
     if due < 0:
-        raise e.fail("due_days_after_period", f"must not be negative, not {due}")
+        raise e.fail("due_days_after_period", f"får inte vara negativt, inte {due}")
     first, last = e.year_range()
     return RequiredReport(
         e.origin, e.text("body"), e.text("initiative"), e.text("kind"), frequency, due, first, last

@@ -28,6 +28,7 @@ from orchestration.readers.errors import SourceFileError
 from orchestration.readers.registry import workbook_layout as L
 from orchestration.readers.registry.cross_checks import cross_check
 from orchestration.readers.registry.model import Origin, Registry
+from orchestration.readers.registry.places import place_of, relocate_text
 from orchestration.readers.registry.sections import build_registry
 from orchestration.readers.registry.yaml_files import Merged
 
@@ -53,24 +54,10 @@ class WorkbookMerged(Merged):
     cells: dict[str, str] = field(default_factory=dict)
 
     def place(self, key: str | None) -> str | None:
-        """The cell of a key path (`Satsningar!A7.funding_order[1]` -> `Satsningar!I7`);
-        a path below a mapped one falls back to the nearest mapped parent."""
-        while key:
-            if key in self.cells:
-                return self.cells[key]
-            cut = max(key.rfind("."), key.rfind("["))
-            if cut <= 0:
-                break
-            key = key[:cut]
-        return key
+        return place_of(self.cells, key)
 
     def relocate_text(self, text: str) -> str:
-        """Key paths quoted inside a message (`first at styrmodell.xlsx, Satsningar!A3.id`)
-        replaced by their cells, longest first so a path never half-matches."""
-        for key in sorted(self.cells, key=len, reverse=True):
-            if key in text:
-                text = text.replace(key, self.cells[key])
-        return text.replace(f"{self.file}: {self.file}, ", f"{self.file}, ")
+        return relocate_text(self.cells, text)
 
     def relocate(self, exc: SourceFileError) -> WorkbookError:
         return WorkbookError(self.file, self.place(exc.key), self.relocate_text(exc.reason))
@@ -502,13 +489,15 @@ def read_workbook(path: Path) -> WorkbookMerged:
     return _Reader(Path(path)).read()
 
 
-def load_workbook_registry(path: Path) -> Registry:
+def load_workbook_registry(path: Path, check: bool = True) -> Registry:
     """The workbook built and cross-checked exactly as the YAML files are; every error and
     warning names the sheet and cell."""
     merged = read_workbook(path)
     try:
         reg = build_registry(merged, [merged.file])
-        cross_check(reg)
+        reg.places = merged.cells
+        if check:
+            cross_check(reg)
     except SourceFileError as exc:
         if isinstance(exc, WorkbookError):
             raise

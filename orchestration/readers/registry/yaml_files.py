@@ -28,7 +28,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
             raise yaml.constructor.ConstructorError(
                 None,
                 None,
-                f"key {key!r} repeated in one mapping (first on line {seen[key] + 1})",
+                f"nyckeln {key!r} upprepas i samma mappning (först på rad {seen[key] + 1})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
@@ -43,7 +43,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise SourceFileError(file, "not valid UTF-8") from None
+        raise SourceFileError(file, "filen är inte giltig UTF-8") from None
     try:
         # A SafeLoader subclass: no arbitrary Python objects.
         data = yaml.load(text, Loader=_UniqueKeyLoader)
@@ -51,13 +51,14 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
-        reason = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+        reason = f"YAML-syntaxfel: {problem}" + (f" ({context})" if context else "")
         line = mark.line + 1 if mark is not None else None
         raise SourceFileError(file, reason, line=line) from None
     if data is None:
-        raise SourceFileError(file, "empty file: expected a mapping of top-level keys")
+        raise SourceFileError(file, "tom fil: förväntade en mappning av nycklar på översta nivån")
     if not isinstance(data, dict):
-        raise SourceFileError(file, "the file must be a mapping of top-level keys", line=1)
+        raise SourceFileError(file, "filen ska vara en mappning av nycklar på översta nivån",
+                              line=1)
     return data
 
 
@@ -74,26 +75,27 @@ def merge_files(paths: list[Path]) -> Merged:
         file = path.name
         for key, value in _read_yaml(path).items():
             if not isinstance(key, str):
-                raise SourceFileError(file, "top-level keys must be names", key=str(key))
+                raise SourceFileError(file, "nycklar på översta nivån ska vara namn", key=str(key))
             if key in LIST_KEYS or (key not in MAPPING_KEYS and isinstance(value, list)):
                 if value is None:
                     value = []
                 if not isinstance(value, list):
-                    raise SourceFileError(file, "must be a list", key=key)
+                    raise SourceFileError(file, "ska vara en lista", key=key)
                 items = merged.lists.setdefault(key, [])
                 # Indexes count within the file, where the controller will look for them.
                 items.extend((Origin(file, f"{key}[{i}]"), v) for i, v in enumerate(value))
             elif key in merged.mappings:
                 first = merged.mappings[key][0]
                 raise SourceFileError(
-                    file, f"top-level key {key!r} is also defined in {first}", key=key
+                    file, f"nyckeln {key!r} på översta nivån finns redan i {first}", key=key
                 )
             else:
                 merged.mappings[key] = (file, value)
     for key, (file, _) in merged.mappings.items():
         if key not in MAPPING_KEYS:
-            merged.warnings.append(f"{file}: unknown top-level key {key!r} ignored")
+            merged.warnings.append(f"{file}: okänd nyckel {key!r} på översta nivån hoppas över")
     for key, items in merged.lists.items():
         if key not in LIST_KEYS:
-            merged.warnings.append(f"{items[0][0].file}: unknown top-level key {key!r} ignored")
+            merged.warnings.append(
+                f"{items[0][0].file}: okänd nyckel {key!r} på översta nivån hoppas över")
     return merged

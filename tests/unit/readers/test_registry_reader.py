@@ -49,7 +49,9 @@ def test_loads_and_merges_two_files():
     assert reg.committee_of_responsibility("4110") == "SN"
     assert reg.committee_of_responsibility("1100") == "KS"
     assert reg.committee_of_responsibility("9999") is None
-    assert reg.warnings == ["reports.yaml: unknown top-level key 'annual_plan_reference' ignored"]
+    assert reg.warnings == [
+        "reports.yaml: okänd nyckel 'annual_plan_reference' på översta nivån hoppas över"
+    ]
 
 
 def test_tables_hold_the_registry():
@@ -128,9 +130,9 @@ def test_duplicate_object_code(tmp_path: Path):
     edit(folder / "governance.yaml", "object_codes: [7201]", 'object_codes: ["7201", "7102"]')
     err = reject(folder)
     assert str(err) == (
-        "governance.yaml, key initiatives[1].object_codes[1]: object code '7102' already belongs "
-        "to initiative trygga_unga (governance.yaml, initiatives[0].object_codes[1]); "
-        "an object code belongs to one initiative only"
+        "governance.yaml, key initiatives[1].object_codes[1]: objektkoden '7102' hör redan till "
+        "satsningen trygga_unga (governance.yaml, initiatives[0].object_codes[1]); "
+        "en objektkod hör till en satsning."
     )
 
 
@@ -143,7 +145,8 @@ def test_owner_not_a_committee(tmp_path: Path):
     )
     err = reject(folder)
     assert str(err) == (
-        "governance.yaml, key initiatives[1].owner: unknown committee 'GN' (known: KFN, KS, SN)"
+        "governance.yaml, key initiatives[1].owner: Nämnden 'GN' finns inte i styrmodellen; "
+        "förväntade ett av: KFN, KS, SN."
     )
 
 
@@ -157,7 +160,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path):
     err = reject(folder)
     assert err.file == "reports.yaml"
     assert err.line == 4
-    assert err.reason.startswith("YAML syntax error")
+    assert err.reason.startswith("YAML-syntaxfel")
 
 
 def test_allocation_to_unknown_initiative(tmp_path: Path):
@@ -169,8 +172,8 @@ def test_allocation_to_unknown_initiative(tmp_path: Path):
     )
     err = reject(folder)
     assert str(err) == (
-        "reports.yaml, key allocations[0].initiative: unknown initiative 'trygga' "
-        "(known: lovstod, trygga_unga)"
+        "reports.yaml, key allocations[0].initiative: Satsningen 'trygga' finns inte i "
+        "styrmodellen; förväntade ett av: lovstod, trygga_unga."
     )
 
 
@@ -178,19 +181,21 @@ def test_same_mapping_key_in_two_files(tmp_path: Path):
     folder = copy(tmp_path)
     (folder / "zz_extra.yaml").write_text("ledger: {dimensions: {responsibility: 1}}\n")
     err = reject(folder)
-    assert (
-        str(err)
-        == "zz_extra.yaml, key ledger: top-level key 'ledger' is also defined in governance.yaml"
+    assert str(err) == (
+        "zz_extra.yaml, key ledger: nyckeln 'ledger' på översta nivån finns redan i "
+        "governance.yaml"
     )
 
 
-def test_dimension_missing(tmp_path: Path):
+def test_only_the_object_dimension_is_required(tmp_path: Path):
     folder = copy(tmp_path)
     edit(folder / "governance.yaml", "project: 6, ", "")
+    assert "project" not in load_registry(folder).dimension_numbers()
+    edit(folder / "governance.yaml", "object: 22", "objekt: 22")
     err = reject(folder)
     assert str(err) == (
-        "governance.yaml, key ledger.dimensions.project: is missing: the ledger must name its "
-        "SIE dimension number"
+        "governance.yaml, key ledger.dimensions.object: saknas: huvudboken måste ange "
+        "SIE-dimensionens nummer för object (den enda dimension som krävs)"
     )
 
 
@@ -199,7 +204,7 @@ def test_unknown_frequency(tmp_path: Path):
     edit(folder / "reports.yaml", "frequency: tertial", "frequency: weekly")
     err = reject(folder)
     assert err.key == "required_reports[2].frequency"
-    assert "'weekly' is not one of yearly, half_yearly, tertial, quarterly, monthly" in err.reason
+    assert "'weekly' är inte en av yearly, half_yearly, tertial, quarterly, monthly" in err.reason
 
 
 def test_years_reversed(tmp_path: Path):
@@ -211,14 +216,14 @@ def test_years_reversed(tmp_path: Path):
     )
     err = reject(folder)
     assert str(err) == (
-        "governance.yaml, key initiatives[0].last_year: last_year 2023 is before first_year 2024"
+        "governance.yaml, key initiatives[0].last_year: last_year 2023 ligger före first_year 2024"
     )
 
 
 def test_year_must_be_integer(tmp_path: Path):
     folder = copy(tmp_path)
     edit(folder / "reports.yaml", "year: 2023", 'year: "2023"')
-    assert reject(folder).reason == "must be an integer, not '2023'"
+    assert reject(folder).reason == "ska vara ett heltal, inte '2023'"
 
 
 def test_report_to_unknown_body(tmp_path: Path):
@@ -226,7 +231,7 @@ def test_report_to_unknown_body(tmp_path: Path):
     edit(folder / "reports.yaml", "{body: KRB,", "{body: Trygghetsberedningen,")
     err = reject(folder)
     assert err.key == "required_reports[1].body"
-    assert err.reason.startswith("unknown body (committee or bodies: entry) 'Trygghetsberedningen'")
+    assert err.reason.startswith("Mottagaren (nämnd eller organ) 'Trygghetsberedningen' finns")
 
 
 def test_unknown_indicator_source_kind(tmp_path: Path):
@@ -243,7 +248,7 @@ def test_scb_indicator_needs_region(tmp_path: Path):
     folder = copy(tmp_path)
     edit(folder / "governance.yaml", ', region: "0484"}', "}")
     err = reject(folder)
-    assert (err.key, err.reason) == ("indicators[0].source.region", "is missing or empty")
+    assert (err.key, err.reason) == ("indicators[0].source.region", "saknas eller är tomt")
 
 
 def test_unknown_funding_source_in_order(tmp_path: Path):
@@ -267,18 +272,18 @@ def test_repeated_key_in_one_mapping(tmp_path: Path):
     err = reject(folder)
     assert err.file == "governance.yaml"
     assert err.line == 25
-    assert "key 'owner' repeated in one mapping (first on line 24)" in err.reason
+    assert "nyckeln 'owner' upprepas i samma mappning (först på rad 24)" in err.reason
 
 
 def test_unknown_entry_key_warns(tmp_path: Path):
     folder = copy(tmp_path)
     edit(folder / "governance.yaml", "    name: Lovstöd\n", "    name: Lovstöd\n    contact: Eva\n")
     reg = load_registry(folder)
-    assert "governance.yaml: unknown key initiatives[1].contact ignored" in reg.warnings
+    assert "governance.yaml, initiatives[1].contact: okänd nyckel, hoppas över" in reg.warnings
 
 
 def test_empty_folder(tmp_path: Path):
     (tmp_path / "registry").mkdir()
     assert (
-        str(reject(tmp_path / "registry")) == "registry: no registry files (*.yaml) in the folder"
+        str(reject(tmp_path / "registry")) == "registry: mappen har inga styrmodellsfiler (*.yaml eller styrmodell.xlsx)"
     )

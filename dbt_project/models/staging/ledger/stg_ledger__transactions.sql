@@ -1,3 +1,6 @@
+-- Every ledger line that counts. The dimension columns are the same whatever the registry
+-- declares: a dimension it does not name is null here (see macros/dimension_code.sql).
+{% set transactions = source('ledger', 'ledger_transactions') %}
 select
     source_file,
     source_line,
@@ -7,10 +10,9 @@ select
     voucher_date,
     voucher_text,
     account,
-    responsibility_code,
-    activity_code,
-    project_code,
-    object_code,
+    {%- for name in ledger_dimensions() %}
+    {{ dimension_code(transactions, name) }} as {{ name }}_code,
+    {%- endfor %}
     cast(amount as decimal(18, 2)) as amount_sek,
     quantity,
     transaction_date,

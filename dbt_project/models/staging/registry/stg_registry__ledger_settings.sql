@@ -7,5 +7,10 @@ select
     coalesce(
         list(value order by value) filter (where key = 'cost_account_classes'),
         ['4', '5', '6', '7']
-    ) as cost_account_classes
+    ) as cost_account_classes,
+    -- which optional dimensions the registry declares: the rules that need one fall back
+    -- (docs/raw-contract.md) where it is missing
+    coalesce(bool_or(key = 'dimensions.responsibility'), false) as has_responsibility_dimension,
+    coalesce(bool_or(key = 'dimensions.activity'), false) as has_activity_dimension,
+    coalesce(bool_or(key = 'dimensions.project'), false) as has_project_dimension
 from {{ source('registry', 'registry_ledger_settings') }}

@@ -1,0 +1,2 @@
+select severity, source_file, place, message
+from {{ source('contract', 'contract_problems') }}
