@@ -34,33 +34,44 @@ def _status(args: argparse.Namespace) -> int:
     return status_main(["--json"] if args.json else [])
 
 
+def _raw_dir(given: Path | None) -> Path:
+    """A folder given on the command line, else the pipeline's own (RAW_DIR, or raw/)."""
+    if given is not None:
+        return given
+    from orchestration.settings import get_settings
+
+    return get_settings().raw_dir
+
+
 def _registry_template(args: argparse.Namespace) -> int:
     from orchestration.onboarding.convert import write_template
 
-    out = args.out or args.raw_dir / "registry" / "styrmodell.xlsx"
+    out = args.out or _raw_dir(args.raw_dir) / "registry" / "styrmodell.xlsx"
     return write_template(out, force=args.force)
 
 
 def _registry_export(args: argparse.Namespace) -> int:
     from orchestration.onboarding.convert import export
 
-    return export(args.raw_dir / "registry", args.format, args.out, args.in_place)
+    return export(_raw_dir(args.raw_dir) / "registry", args.format, args.out, args.in_place)
 
 
 def _init(args: argparse.Namespace) -> int:
     from orchestration.onboarding.init import init_main
 
+    args.raw_dir = _raw_dir(args.raw_dir)
     return init_main(args)
 
 
 def _check(args: argparse.Namespace) -> int:
     from orchestration.onboarding.check import check_main
 
-    return check_main(args.raw_dir, as_json=args.json)
+    return check_main(_raw_dir(args.raw_dir), as_json=args.json)
 
 
 def _add_onboarding(sub) -> None:
-    raw = {"nargs": "?", "default": Path("raw"), "type": Path}
+    raw = {"nargs": "?", "default": None, "type": Path,
+           "help": "raw/-mappen (annars RAW_DIR eller projektets raw/)"}
     tpl = sub.add_parser("registry-template", help="skriv en tom styrmodell (Excel)")
     tpl.add_argument("raw_dir", **raw)
     tpl.add_argument("--out", type=Path, help="fil att skriva (annars RAW_DIR/registry/)")
@@ -78,7 +89,8 @@ def _add_onboarding(sub) -> None:
     init = sub.add_parser("init", help="skissa styrmodellen ur kommunens SIE-export")
     init.add_argument("--from", dest="export", type=Path, required=True, action="append",
                       help="SIE-exporten (flera gånger för flera år)")
-    init.add_argument("--raw-dir", type=Path, default=Path("raw"))
+    init.add_argument("--raw-dir", type=Path, default=None,
+                      help="raw/-mappen (annars RAW_DIR eller projektets raw/)")
     init.add_argument("--municipality-code", help="kommunkoden (fyra siffror, t.ex. 0484)")
     init.add_argument("--format", choices=("xlsx", "yaml"), default="xlsx")
     init.add_argument("--force", action="store_true", help="skriv över en befintlig styrmodell")
