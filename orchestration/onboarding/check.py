@@ -124,6 +124,25 @@ def status_of(items: list[Item]) -> str:
     return BLOCKER if BLOCKER in found else WARNING if WARNING in found else OK
 
 
+def _grouped(items: list[Item]) -> list[Item]:
+    """For reading: the files of a folder that are all fine on one line (the JSON keeps
+    every file)."""
+    folders: dict[str, list[Item]] = {}
+    for i in items:
+        folders.setdefault(i.file.split("/")[0], []).append(i)
+    out = []
+    for folder, group in folders.items():
+        fine = [i for i in group if i.status == OK and "/" in i.file and i.file.split("/")[1]]
+        if len(fine) > 3:
+            names = sorted(i.file.split("/", 1)[1] for i in fine)
+            out += [i for i in group if i not in fine]
+            out.append(Item(OK, f"{folder}/", None, f"{folder}/: {len(fine)} filer går att "
+                            f"läsa ({names[0]} – {names[-1]})"))
+        else:
+            out += group
+    return out
+
+
 def check_main(raw_dir: Path, as_json: bool = False) -> int:
     if not Path(raw_dir).is_dir():
         print(f"{raw_dir}: mappen finns inte")
@@ -136,7 +155,7 @@ def check_main(raw_dir: Path, as_json: bool = False) -> int:
         return EXIT[status]
     order = {BLOCKER: 0, WARNING: 1, OK: 2}
     print(f"Kontroll av leveransen i {raw_dir}")
-    for i in sorted(items, key=lambda i: order[i.status]):
+    for i in sorted(_grouped(items), key=lambda i: order[i.status]):
         where = f"{i.file}" + (f", {i.place}" if i.place else "")
         name = i.file.rstrip("/").split("/")[-1]
         text = i.message if i.message.startswith(name) else f"{where}: {i.message}"
