@@ -4,7 +4,6 @@ last good registry in the warehouse."""
 
 from __future__ import annotations
 
-import inspect
 import re
 import shutil
 import zipfile
@@ -23,20 +22,24 @@ from orchestration.onboarding.workbook_writer import write_workbook
 from orchestration.onboarding.yaml_writer import yaml_texts
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.registry import load_registry, registry_tables
-from orchestration.sample import generate as sample_generate
 
 
 def _profiles() -> list[str | None]:
     """Every profile the sample generator offers (None: the generator has no profiles)."""
-    names = getattr(sample_generate, "PROFILES", None)
-    return sorted(names) if names else [None]
+    try:
+        from orchestration.sample.profiles import PROFILES
+    except ImportError:
+        return [None]
+    return sorted(PROFILES)
 
 
 def _profile_registry(profile: str | None, sample_raw: Path, tmp: Path) -> Path:
-    if profile is None or "profile" not in inspect.signature(sample_generate.generate).parameters:
-        return sample_raw / "registry"
+    if profile in (None, "eskilstuna"):
+        return sample_raw / "registry"  # the session's sample: the default profile
+    from orchestration.sample.profiles import generate_profile
+
     raw = tmp / f"raw_{profile}"
-    sample_generate.generate(raw, profile=profile)
+    generate_profile(profile, raw)
     return raw / "registry"
 
 
