@@ -308,7 +308,8 @@ def _internal_compensation(writer: SieYearWriter, targets: dict, year: int, mont
         for _ in range(times):
             lines.append(("4680", _objects("1010", centre.project), ore,
                           f"Ersättning {centre.committee} {centre.initiative}"))
-            lines.append((COMPENSATION_ACCOUNT, _centre_objects(centre), -ore, "Ersättning från KS"))
+            lines.append((COMPENSATION_ACCOUNT, _centre_objects(centre), -ore,
+                          "Ersättning från KS"))
     writer.voucher(SERIES["internal"], _day(year, month, 27),
                    f"Internersättning mandatmedel {year}-{month:02d}", lines)
 

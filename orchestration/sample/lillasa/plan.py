@@ -65,7 +65,8 @@ def monthly_targets() -> dict[tuple[str, int, int], int]:
         in_year = [m for y, m in months() if y == year]
         each = sek * 100 // len(in_year)
         for m in in_year:
-            out[(key, year, m)] = each if m != in_year[-1] else sek * 100 - each * (len(in_year) - 1)
+            last = sek * 100 - each * (len(in_year) - 1)
+            out[(key, year, m)] = each if m != in_year[-1] else last
     return out
 
 
