@@ -111,8 +111,14 @@ def committee_of(reg: dict, responsibility: str | None) -> str | None:
     return best[1] if best else None
 
 
-def _apportion(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
-    return (amount * part / whole).quantize(ORE, ROUND_HALF_UP)
+def _shared(amount: Decimal, parts: dict[str, Decimal]) -> dict[str, Decimal]:
+    """`amount` split in proportion to `parts`, each rounded to the öre, the last key (sorted)
+    taking what is left so that the shares add up to the amount exactly."""
+    keys = sorted(parts)
+    whole = sum(parts.values())
+    out = {k: (amount * parts[k] / whole).quantize(ORE, ROUND_HALF_UP) for k in keys[:-1]}
+    out[keys[-1]] = amount - sum(out.values())
+    return out
 
 
 def compute(raw: Path) -> Answers:
@@ -136,8 +142,8 @@ def compute(raw: Path) -> Answers:
             committee = committee_of(reg, ln.codes.get("responsibility"))
             by_committee[(initiative, committee or "?", ln.year)] += ln.amount
 
-    # A grant pays its initiatives in proportion to their cost in its year (contract: a rule
-    # the project documents; docs/raw-contract.md).
+    # A grant pays its initiatives in proportion to their cost in its year (the rule
+    # docs/raw-contract.md states): rounded to the öre, the last initiative by id taking the rest.
     shares: dict[tuple[str, str], Decimal] = {}
     grant_available: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for d in grants:
@@ -146,10 +152,8 @@ def compute(raw: Path) -> Answers:
         year, amount = int(d["year"]), Decimal(d["amount_sek"])
         costs = {i: max(cost.get((i, year), Decimal(0)), Decimal(0)) for i in covered}
         whole = sum(costs.values())
-        for i in covered:
-            share = amount if len(covered) == 1 else (
-                _apportion(amount, costs[i], whole) if whole > 0
-                else _apportion(amount, Decimal(1), Decimal(len(covered))))
+        parts = costs if whole > 0 else {i: Decimal(1) for i in covered}
+        for i, share in _shared(amount, parts).items():
             shares[(d["grant_id"], i)] = share
             grant_available[(i, year)] += share
 
@@ -184,9 +188,11 @@ def compute(raw: Path) -> Answers:
             wanted = {i: need.get((i, year), Decimal(0)) for i in members}
             total = sum(wanted.values())
             used = min(total, pool)
-            for i, n in wanted.items():
-                if n > 0:
-                    mandate_paid[(i, year)] = n if total <= pool else _apportion(used, n, total)
+            needing = {i: n for i, n in wanted.items() if n > 0}
+            if needing:
+                paid = needing if total <= pool else _shared(used, needing)
+                for i, v in paid.items():
+                    mandate_paid[(i, year)] = v
             carry = pool - used if p.get("carry_over") else Decimal(0)
 
     for (i, year), c in cost.items():

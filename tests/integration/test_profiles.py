@@ -14,15 +14,16 @@ from pathlib import Path
 
 import answers
 import duckdb
+import interim
 import pytest
 
 pytestmark = pytest.mark.integration
 
 # Until h12a's period-file loader and h13a's optional dimensions are merged, Lillåsa's nightly
-# reads its ledger as yearly files and its registry declares an (empty) activity dimension.
-# After the merge, flip these two lines to ("period", None): nothing else changes.
-LILLASA_LEDGER_STYLE = "yearly"
-LILLASA_INTERIM_ACTIVITY_DIMENSION: int | None = 21
+# reads its ledger as yearly files and its registry declares an (empty) activity dimension;
+# the switches are in tests/interim.py.
+LILLASA_LEDGER_STYLE = interim.LEDGER_STYLE
+LILLASA_INTERIM_ACTIVITY_DIMENSION = interim.ACTIVITY_DIMENSION
 
 ENV_KEYS = ("RAW_DIR", "WAREHOUSE_DIR", "DAGSTER_HOME", "AS_OF_DATE", "PAYROLL_HASH_KEY")
 
