@@ -26,7 +26,7 @@ shares as (
     from covered as c
     inner join {{ ref('stg_grants__decisions') }} as d using (grant_id)
     left join yearly_cost as y on y.initiative_id = c.initiative_id and y.year = d.grant_year
-)
+),
 
 rounded as (
     select
