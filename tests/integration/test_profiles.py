@@ -6,7 +6,6 @@ independent of the pipeline, and compared with the mart to the öre."""
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -15,7 +14,9 @@ from pathlib import Path
 import answers
 import duckdb
 import interim
+import invariants
 import pytest
+from isolated_run import run_nightly_on
 
 pytestmark = pytest.mark.integration
 
@@ -25,34 +26,17 @@ pytestmark = pytest.mark.integration
 LILLASA_LEDGER_STYLE = interim.LEDGER_STYLE
 LILLASA_INTERIM_ACTIVITY_DIMENSION = interim.ACTIVITY_DIMENSION
 
-ENV_KEYS = ("RAW_DIR", "WAREHOUSE_DIR", "DAGSTER_HOME", "AS_OF_DATE", "PAYROLL_HASH_KEY")
-
 
 @pytest.fixture(scope="module")
-def lillasa_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def lillasa_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One real nightly run over Lillåsa in folders of its own; the environment is restored."""
-    from orchestration.run import run_nightly
     from orchestration.sample.profiles import generate_profile
-    from orchestration.settings import get_settings
 
     raw = tmp_path_factory.mktemp("lillasa_raw")
     generate_profile("lillasa", raw, ledger_style=LILLASA_LEDGER_STYLE,
                      interim_activity_dimension=LILLASA_INTERIM_ACTIVITY_DIMENSION)
-    warehouse = tmp_path_factory.mktemp("lillasa_warehouse")
-    saved = {k: os.environ.get(k) for k in ENV_KEYS}
-    os.environ.update(RAW_DIR=str(raw), WAREHOUSE_DIR=str(warehouse),
-                      DAGSTER_HOME=str(tmp_path_factory.mktemp("lillasa_dagster")),
-                      PAYROLL_HASH_KEY="test-key-not-secret")
-    os.environ.pop("AS_OF_DATE", None)
-    try:
-        report = run_nightly(get_settings())
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    yield {"raw": raw, "warehouse": warehouse, "report": report}
+    work = tmp_path_factory.mktemp("lillasa_run")
+    return {"raw": raw, "warehouse": work / "warehouse", "report": run_nightly_on(raw, work)}
 
 
 @pytest.fixture(scope="module", params=["eskilstuna", "lillasa"])
@@ -80,15 +64,13 @@ def test_the_nightly_publishes(profile: dict) -> None:
     assert {severity for _, severity, _ in report.checks_failed} <= {"WARN"}
 
 
-def test_programme_lines_in_raw_equal_the_mart_to_the_ore(profile: dict) -> None:
-    expected: dict[tuple[int, str], tuple[int, Decimal]] = defaultdict(lambda: (0, Decimal(0)))
-    for line in profile["answers"].programme:
-        n, total = expected[(line.year, line.account)]
-        expected[(line.year, line.account)] = (n + 1, total + line.amount)
-    found = {(y, a): (n, s) for y, a, n, s in _rows(
-        profile["mart"], "select year(voucher_date), account, count(*), sum(amount_sek) "
-                         "from marts.fct_ledger_lines group by all")}
-    assert found == dict(expected)
+def test_the_invariants_for_any_municipality_hold(profile: dict) -> None:
+    """The same invariants the property tests check on random shapes (tests/invariants.py)."""
+    conn, a = profile["mart"], profile["answers"]
+    invariants.programme_lines_equal_the_mart(conn, a)
+    invariants.funding_sums_to_cost(conn, a)
+    invariants.no_source_pays_more_than_it_has(conn, answers.decisions(profile["raw"]), a)
+    invariants.planted_found_and_nothing_else(conn, answers.expected_findings(profile["raw"]))
 
 
 def test_funding_by_source_is_the_contracts_rule(profile: dict) -> None:
@@ -116,13 +98,6 @@ def test_grant_shares_and_mandate_pools(profile: dict) -> None:
         profile["mart"], "select mandate_project_code, year, mandate_available_sek "
                          "from marts.rpt_mandate_projects")}
     assert {k: pools[k] for k in a.mandate_available} == a.mandate_available
-
-
-def test_every_planted_problem_is_found_and_nothing_else(profile: dict) -> None:
-    expected = answers.expected_findings(profile["raw"])
-    found = set(_rows(profile["mart"], "select check_name, subject, period "
-                                       "from marts.fct_findings where is_open"))
-    assert found == expected, (found - expected, expected - found)
 
 
 def test_payroll_read_by_column_name(profile: dict) -> None:

@@ -79,9 +79,11 @@ def shapes(draw: st.DrawFn, activity_dimension: int | None) -> Shape:
         n_codes = draw(st.integers(1, 2))
         codes = [f"{7 + j}{c}".ljust(code_len, "1") for c in range(n_codes)]
         project = draw(st.sampled_from([None, *sorted(projects)])) if projects else None
-        allowed = [s for s in SOURCES if s != "mandate" or project]
-        order = draw(st.lists(st.sampled_from(allowed), min_size=1, max_size=len(allowed),
-                              unique=True))
+        # grants and mandate money in either order; the frame, when named, takes the rest last
+        paying = [s for s in ("state_grant", "mandate") if s != "mandate" or project]
+        order = draw(st.lists(st.sampled_from(paying), max_size=len(paying), unique=True))
+        if not order or draw(st.booleans()):
+            order.append("frame")
         run_by = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))
         initiatives.append(Initiative(f"ins_{j + 1}", draw(st.sampled_from(ids)), run_by,
                                       codes, project, order, draw(st.booleans())))
@@ -138,7 +140,12 @@ def _registry(shape: Shape) -> dict:
                         "source": {"kind": "kolada", "kpi": "N00PR1"}, "unit": "percent",
                         "higher_is_better": True, "baseline": {"year": 2022, "value": 50},
                         "targets": {2023: 55},
-                        "initiatives": [i.id for i in shape.initiatives if i.has_target]}],
+                        "initiatives": [i.id for i in shape.initiatives if i.has_target]},
+                       {"id": "provindex", "name": "Provindex",
+                        "source": {"kind": "scb", "table": "PR0101", "contents_code": "PRIDX",
+                                   "region": "0998"}, "unit": "index",
+                        "higher_is_better": False, "baseline": {"year": 2022, "value": 40},
+                        "targets": {2023: 38}, "initiatives": []}],
         "required_reports": [{"body": shape.initiatives[0].owner, "initiative": "programme",
                               "kind": "arsredovisning", "frequency": "yearly",
                               "due_days_after_period": 90, "first_year": 2023,
@@ -176,7 +183,23 @@ def write_raw(shape: Shape, raw: Path) -> None:
         "count": 1, "values": [{"kpi": "N00PR1", "municipality": "0998", "period": 2023,
                                 "values": [{"gender": "T", "status": "", "value": 56.0}]}]}),
         "utf-8")
+    # An SCB table too: today a delivery without any SCB file stops dbt (survey_scb missing).
+    (raw / "survey" / "scb" / "PR0101_0998.json").write_text(json.dumps(_scb_table()), "utf-8")
     (raw / "AS_OF_DATE").write_text(AS_OF_DATE + "\n", "utf-8")
+
+
+def _scb_table() -> dict:
+    category = {"index": {"2022": 0, "2023": 1}, "label": {"2022": "2022", "2023": "2023"}}
+    return {"version": "2.0", "class": "dataset", "label": "Provindex", "source": "SCB",
+            "id": ["Region", "ContentsCode", "Tid"], "size": [1, 1, 2],
+            "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+            "dimension": {
+                "Region": {"label": "region", "category": {"index": {"0998": 0},
+                                                           "label": {"0998": "Provkommun"}}},
+                "ContentsCode": {"label": "tabellinnehåll", "category": {
+                    "index": {"PRIDX": 0}, "label": {"PRIDX": "Provindex"}}},
+                "Tid": {"label": "år", "category": category}},
+            "value": [40, 37], "extension": {"px": {"tableid": "PR0101", "language": "sv"}}}
 
 
 def _write_ledger(shape: Shape, folder: Path) -> None:
