@@ -52,6 +52,37 @@ def test_init_on_the_sample_ledger_proposes_every_initiative_code(sample_raw: Pa
     assert "ingenting skrevs" in capsys.readouterr().out
 
 
+def _other_profiles() -> list[str]:
+    try:
+        from orchestration.sample.profiles import DEFAULT_PROFILE, PROFILES
+    except ImportError:
+        return []
+    return sorted(set(PROFILES) - {DEFAULT_PROFILE})
+
+
+@pytest.mark.parametrize("profile", _other_profiles())
+def test_init_on_another_profiles_ledger(profile: str, tmp_path: Path, capsys):
+    """A municipality of another shape (other dimension numbers, period files): the draft
+    names its dimensions and proposes every initiative code of its real registry."""
+    from orchestration.sample.profiles import generate_profile
+
+    sample = tmp_path / "sample"
+    generate_profile(profile, sample)
+    real = load_registry(sample / "registry")
+    raw = tmp_path / "raw"
+    exports = sorted(p for p in (sample / "ledger").rglob("*") if p.suffix.lower() in
+                     (".se", ".si", ".sie"))
+    assert _init(raw, *exports, extra=("--municipality-code", real.municipality_code)) == 0
+    assert "Att göra (TODO):" in capsys.readouterr().out
+    draft = load_registry(raw / "registry")
+    assert draft.dimension_numbers()["object"] == real.dimension_numbers()["object"]
+    wb = openpyxl.load_workbook(raw / "registry" / "styrmodell.xlsx")
+    candidates = {r[0] for r in wb["Objektkoder"].iter_rows(min_row=2, values_only=True)}
+    assert real.object_codes() <= candidates
+    shutil.copytree(sample / "ledger", raw / "ledger")
+    assert check(raw)  # the draft against the real ledger: read, every item a sentence
+
+
 @pytest.mark.skipif(not REAL_EXPORTS, reason="the shared SIE fixtures are absent")
 @pytest.mark.parametrize("export", REAL_EXPORTS, ids=[p.name for p in REAL_EXPORTS])
 def test_init_on_real_exports_gives_a_registry_check_reads(export: Path, tmp_path: Path,
