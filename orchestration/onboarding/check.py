@@ -113,8 +113,9 @@ def check(raw_dir: Path) -> list[Item]:
         file = p.file if "/" in p.file else f"registry/{p.file}" if p.file.endswith(
             (".yaml", ".yml", ".xlsx")) else p.file
         items.append(Item(p.severity, file, p.place, p.message))
-    if not any(p.file.startswith("registry") or p.file.endswith((".yaml", ".yml", ".xlsx"))
-               and p.severity == BLOCKER for p in problems):
+    registry_blocked = any(p.severity == BLOCKER and (p.file.startswith("registry") or
+                           p.file.endswith((".yaml", ".yml", ".xlsx"))) for p in problems)
+    if not registry_blocked:
         items.append(Item(OK, "registry/", None, "styrmodellen går att läsa och hänger ihop"))
     return items
 

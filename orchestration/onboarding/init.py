@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.onboarding.convert import empty_document
-from orchestration.onboarding.sie_facts import PERSONAL, SieFacts, guess_roles, read_facts
+from orchestration.onboarding.sie_facts import SieFacts, guess_roles, is_personal, read_facts
 from orchestration.onboarding.workbook_writer import Extras, write_workbook
 from orchestration.onboarding.yaml_writer import write_yaml
 from orchestration.readers.errors import SourceFileError
@@ -131,7 +131,7 @@ def draft(facts: SieFacts, municipality_code: str | None) -> tuple[dict, Extras]
         todo.append("Objektkoder: SIE-filen har budget (#PBUDGET) för några objektkoder; "
                     "den läses med redovisningen och visas mot utfallet.")
     extras = Extras(
-        dimension_names={k: v for k, v in facts.dimensions.items() if k not in PERSONAL},
+        dimension_names={k: v for k, v in facts.dimensions.items() if not is_personal(k, v)},
         object_names=facts.names.get(obj, {}) if obj is not None else {},
         candidates=candidates, years=facts.years, todo=todo,
         source=", ".join(facts.files))
@@ -144,7 +144,8 @@ def _print_summary(doc: dict, extras: Extras, written: list[Path], facts: SieFac
           f"år {', '.join(map(str, facts.years)) or '-'}):")
     dims = ", ".join(f"{n} {facts.dimensions.get(n) or ''}".strip()
                      + (f" = {DIMENSION_SV.get(r, r)}" if r else "")
-                     for n in sorted(facts.dimensions) if n not in PERSONAL
+                     for n in sorted(facts.dimensions)
+                     if not is_personal(n, facts.dimensions[n])
                      for r in [next((k for k, v in roles.items() if v == n), None)])
     print(f"  dimensioner: {dims or 'inga'}")
     print(f"  nämnder (förslag): {len(doc['committees'])}")

@@ -43,11 +43,17 @@ class SieFacts:
     warnings: list[str] = field(default_factory=list)
 
 
+def is_personal(number: int, name: str | None) -> bool:
+    """Dimension 7 (Anställd) or any dimension named for people: never drafted."""
+    return number in PERSONAL or any(w in (name or "").lower()
+                                     for w in ("anställd", "person", "medarbetare"))
+
+
 def guess_roles(dimensions: dict[int, str]) -> dict[str, int]:
     """Registry dimension name -> SIE number, from #DIM names and SIE 4's reserved numbers."""
     roles: dict[str, int] = {}
     for number, name in sorted(dimensions.items()):
-        if number in PERSONAL:
+        if is_personal(number, name):
             continue
         low = (name or "").lower()
         role = next((r for hint, r in _NAME_HINTS if hint in low), None)
@@ -78,8 +84,10 @@ def read_facts(paths: list[Path]) -> SieFacts:
                     con, f"select dimension_no, object_code, name from "
                          f"'{first}/objects.parquet' where object_code is not null"):
                 facts.dimensions.setdefault(number, "")
-                facts.names.setdefault(number, {}).setdefault(code, name)
-            dims = {f"d{k}": k for k in sorted(facts.dimensions) if k not in PERSONAL}
+                if not is_personal(number, facts.dimensions[number]):  # no names of people
+                    facts.names.setdefault(number, {}).setdefault(code, name)
+            dims = {f"d{k}": k for k, name in sorted(facts.dimensions.items())
+                    if not is_personal(k, name)}
             second = Path(scratch) / f"{n}b"
             read_sie(path, second, dims)
             _sum(con, facts, second, dims)
