@@ -109,7 +109,9 @@ def check_header(
     problems = []
     if missing:
         problems.append("missing column(s): " + ", ".join(missing))
-    if extra and not allow_extra:
+    # Extra columns are named even where allowed when one is missing: a renamed column is the
+    # usual cause.
+    if extra and (missing or not allow_extra):
         problems.append("unexpected column(s): " + ", ".join(repr(e) for e in extra))
     if problems:
         problems.append("expected header: " + delim.join(expected))

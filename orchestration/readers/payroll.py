@@ -121,7 +121,8 @@ def read_payroll(path: Path, hash_key: bytes) -> pa.Table:
     file = path.name
     name_period = payroll_period_from_name(file)
     header = read_header(path, file)
-    names = check_header(file, header, PAYROLL_COLUMNS, DELIMITER, allow_extra=False)
+    # Columns are found by header name; columns the contract does not name are never read.
+    names = check_header(file, header, PAYROLL_COLUMNS, DELIMITER, allow_extra=True)
     if name_period is None:
         raise SourceFileError(
             file, "the file name must carry the period as YYYY-MM or YYYYMM, e.g. lon_2022-05.csv"

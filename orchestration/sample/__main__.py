@@ -1,4 +1,4 @@
-"""python -m orchestration.sample [RAW_DIR] [--scale S|M|L] [--seed N]"""
+"""python -m orchestration.sample [RAW_DIR] [--profile NAME] [--scale S|M|L] [--seed N]"""
 
 from orchestration.sample.cli import main
 

@@ -1,5 +1,6 @@
 """Writes one fiscal year of the sample ledger as an SIE 4E file (CP437, CRLF), streaming the
-vouchers to disk and adding the declarations and balances once the year is complete."""
+vouchers to disk and adding the declarations and balances once the year is complete; or, for a
+municipality that delivers period files, one file per month of the year (SiePeriodWriter)."""
 
 from __future__ import annotations
 
@@ -42,11 +43,15 @@ OPENING_BALANCES = {  # 2020-01-01, öre; sums to zero
 
 
 class SieYearWriter:
-    def __init__(self, path: Path, year: int, organisation: tuple[str, str], generated_on: str):
+    def __init__(self, path: Path, year: int, organisation: tuple[str, str], generated_on: str,
+                 dimension_names: dict[int, str] | None = None,
+                 accounts: dict[str, tuple[str, str]] | None = None):
         self.path = path
         self.year = year
         self.org_name, self.org_no = organisation
         self.generated_on = generated_on
+        self.dimension_names = dimension_names or DIMENSION_NAMES
+        self.accounts = accounts or ACCOUNTS
         self._body_path = path.with_suffix(".body.tmp")
         self._body = self._body_path.open("w", encoding="cp437", newline="\r\n")
         self._numbers: dict[str, int] = defaultdict(int)
@@ -75,6 +80,13 @@ class SieYearWriter:
     def close(self, opening: dict[str, int], objects: dict[int, dict[str, str]]) -> dict[str, int]:
         """Write the final file; return the closing balances (the next year's opening)."""
         self._body.close()
+        head, closing = self._head(opening, objects)
+        self._write(self.path, head)
+        return self._year_end(closing)
+
+    def _head(self, opening: dict[str, int], objects: dict[int, dict[str, str]]
+              ) -> tuple[list[str], dict[str, int]]:
+        """The declarations and balances (#UB and #RES as of the vouchers written so far)."""
         y = self.year
         head = [
             "#FLAGGA 0",
@@ -88,15 +100,15 @@ class SieYearWriter:
             f"#RAR -1 {y - 1}0101 {y - 1}1231",
             "#VALUTA SEK",
         ]
-        for account, (name, kind) in ACCOUNTS.items():
+        for account, (name, kind) in self.accounts.items():
             head += [f"#KONTO {account} {sie_quote(name)}", f"#KTYP {account} {kind}"]
-        for dim, name in DIMENSION_NAMES.items():
+        for dim, name in self.dimension_names.items():
             head.append(f"#DIM {dim} {sie_quote(name)}")
         for dim, codes in objects.items():
             for code, name in sorted(codes.items()):
                 head.append(f"#OBJEKT {dim} {sie_quote(code)} {sie_quote(name)}")
         closing: dict[str, int] = {}
-        for account in ACCOUNTS:
+        for account in self.accounts:
             if account[0] in "12":
                 ib = opening.get(account, 0)
                 ub = ib + self.account_sums.get(account, 0)
@@ -106,12 +118,55 @@ class SieYearWriter:
                 head.append(f"#RES 0 {account} {sie_amount(self.account_sums[account])}")
         for period, account, objs, ore in self.budgets:
             head.append(f"#PBUDGET 0 {period} {account} {sie_objects(objs)} {sie_amount(ore)}")
-        with self.path.open("wb") as out:
+        return head, closing
+
+    def _write(self, path: Path, head: list[str]) -> None:
+        with path.open("wb") as out:
             out.write(("\r\n".join(head) + "\r\n").encode("cp437"))
             with self._body_path.open("rb") as body:
                 shutil.copyfileobj(body, out, 16 * 1024 * 1024)
         self._body_path.unlink()
+
+    def _year_end(self, closing: dict[str, int]) -> dict[str, int]:
         # The year's result moves to equity before the next year opens.
         result = sum(v for a, v in self.account_sums.items() if a[0] not in "12")
         closing["2010"] = closing.get("2010", 0) + result
         return closing
+
+
+class SiePeriodWriter(SieYearWriter):
+    """One fiscal year as one SIE file per month (`<stem>_YYYY-MM.se`), as a program exports
+    the month just closed: each file holds that month's vouchers only, the year's #IB, and
+    #UB/#RES as they stand at the end of its month (so the last file's balances close the
+    year). Voucher numbers run on through the year; #PBUDGET is repeated in every file."""
+
+    def __init__(self, folder: Path, stem: str, year: int, organisation: tuple[str, str],
+                 dimension_names: dict[int, str] | None = None,
+                 accounts: dict[str, tuple[str, str]] | None = None):
+        self.folder = folder
+        self.stem = stem
+        self.month: int | None = None
+        super().__init__(folder / f"{stem}_{year}.se", year, organisation, f"{year}-01-05",
+                         dimension_names, accounts)
+
+    def start_month(self, month: int, opening: dict[str, int],
+                    objects: dict[int, dict[str, str]]) -> None:
+        """Close the previous month's file (if any) and begin the next one."""
+        if self.month is not None:
+            self._finish_month(opening, objects)
+            self._body = self._body_path.open("w", encoding="cp437", newline="\r\n")
+        self.month = month
+
+    def _finish_month(self, opening: dict[str, int], objects: dict[int, dict[str, str]]) -> None:
+        assert self.month is not None
+        self._body.close()
+        y, m = (self.year, self.month + 1) if self.month < 12 else (self.year + 1, 1)
+        self.generated_on = f"{y}-{m:02d}-05"  # exported a few days after the month closed
+        head, _ = self._head(opening, objects)
+        self._write(self.folder / f"{self.stem}_{self.year}-{self.month:02d}.se", head)
+
+    def close(self, opening: dict[str, int], objects: dict[int, dict[str, str]]) -> dict[str, int]:
+        self._finish_month(opening, objects)
+        closing = {a: opening.get(a, 0) + self.account_sums.get(a, 0)
+                   for a in self.accounts if a[0] in "12"}
+        return self._year_end(closing)

@@ -22,6 +22,7 @@ from orchestration.readers.errors import SourceFileError
 from orchestration.readers.registry.cross_checks import problems as registry_problems
 from orchestration.readers.registry.load import load_registry
 from orchestration.readers.registry.model import Registry
+from orchestration.readers.registry.places import relocate_problems
 from orchestration.readers.sie import tokens
 from orchestration.readers.sie.chunks import prefetch_blocks
 from orchestration.readers.sie.encoding import EncodingError, Transcoder, detect
@@ -62,7 +63,8 @@ def check_delivery(raw_dir: Path, ledger: LedgerFacts | None = None) -> list[Pro
     if not folder.is_dir():
         return [Problem("blocker", "registry/", None,
                         "registry/: mappen med styrmodellen saknas; förväntade en mapp "
-                        "raw/registry/ med styrmodellens YAML-filer (docs/raw-contract.md).")]
+                        "raw/registry/ med styrmodellens YAML-filer eller styrmodell.xlsx "
+                        "(docs/raw-contract.md).")]
     try:
         reg = load_registry(folder, check=False)
     except SourceFileError as err:
@@ -84,7 +86,7 @@ def check_registry(reg: Registry, ledger: LedgerFacts) -> list[Problem]:
     found.extend(_dimension_numbers(reg, ledger))
     found.extend(_unused_object_codes(reg, ledger))
     found.extend(_unmatched_patterns(reg, ledger))
-    return found
+    return relocate_problems(reg.places, found)  # workbook: key paths become cells
 
 
 def _dimension_numbers(reg: Registry, ledger: LedgerFacts) -> Iterable[Problem]:

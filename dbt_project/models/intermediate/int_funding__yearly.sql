@@ -5,18 +5,38 @@ with needs as (
     select * from {{ ref('int_funding__needs') }}
 ),
 
-mandate as (
-    -- the pool is shared in proportion to need when it does not cover every initiative
+shared as (
+    -- the pool is shared in proportion to need when it does not cover every initiative; the
+    -- last initiative (by id) takes the öre the rounding leaves, so the shares never add up to
+    -- more than the pool
     select
         n.initiative_id,
         n.year,
-        case
-            when p.mandate_used_sek >= p.mandate_need_sek then n.mandate_need_sek
-            else {{ apportion('p.mandate_used_sek', 'n.mandate_need_sek', 'p.mandate_need_sek') }}
-        end as mandate_sek
+        p.mandate_used_sek,
+        p.mandate_used_sek >= p.mandate_need_sek as covers_all,
+        n.mandate_need_sek,
+        {{ apportion('p.mandate_used_sek', 'n.mandate_need_sek', 'p.mandate_need_sek') }}
+            as rounded_sek,
+        row_number() over (
+            partition by n.mandate_project_code, n.year order by n.initiative_id desc
+        ) = 1 as takes_rest,
+        sum({{ apportion('p.mandate_used_sek', 'n.mandate_need_sek', 'p.mandate_need_sek') }})
+            over (partition by n.mandate_project_code, n.year) as rounded_total_sek
     from needs as n
     inner join {{ ref('int_mandate__project_years') }} as p using (mandate_project_code, year)
     where n.mandate_need_sek > 0
+),
+
+mandate as (
+    select
+        initiative_id,
+        year,
+        case
+            when covers_all then mandate_need_sek
+            when takes_rest then mandate_used_sek - (rounded_total_sek - rounded_sek)
+            else rounded_sek
+        end as mandate_sek
+    from shared
 ),
 
 paid as (

@@ -1,5 +1,7 @@
 -- A grant that pays for several initiatives is shared in proportion to their cost in the
--- grant's year (equally when none of them has any cost yet).
+-- grant's year (equally when none of them has any cost yet). Each share is rounded to the öre
+-- and the last initiative (by id) takes what is left, so the shares add up to the grant exactly
+-- (rounded shares alone could give out an öre more than the grant).
 with covered as (
     select distinct g.grant_id, c.initiative_id
     from {{ ref('stg_grants__decision_object_codes') }} as g
@@ -24,6 +26,19 @@ shares as (
     from covered as c
     inner join {{ ref('stg_grants__decisions') }} as d using (grant_id)
     left join yearly_cost as y on y.initiative_id = c.initiative_id and y.year = d.grant_year
+),
+
+rounded as (
+    select
+        *,
+        case
+            when initiatives = 1 then grant_amount_sek
+            when covered_cost_sek > 0
+                then {{ apportion('grant_amount_sek', 'cost_sek', 'covered_cost_sek') }}
+            else {{ apportion('grant_amount_sek', 1, 'initiatives') }}
+        end as rounded_sek,
+        row_number() over (partition by grant_id order by initiative_id desc) = 1 as takes_rest
+    from shares
 )
 
 select
@@ -31,10 +46,9 @@ select
     initiative_id,
     year,
     grant_amount_sek,
-    case
-        when initiatives = 1 then grant_amount_sek
-        when covered_cost_sek > 0
-            then {{ apportion('grant_amount_sek', 'cost_sek', 'covered_cost_sek') }}
-        else {{ apportion('grant_amount_sek', 1, 'initiatives') }}
-    end as share_sek
-from shares
+    cast(case
+        when takes_rest
+            then grant_amount_sek - (sum(rounded_sek) over (partition by grant_id) - rounded_sek)
+        else rounded_sek
+    end as decimal(18, 2)) as share_sek
+from rounded

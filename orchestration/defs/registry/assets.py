@@ -12,7 +12,7 @@ from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.registry import SCHEMAS, load_registry, registry_tables
 
-REGISTRY_SUFFIXES = (".yaml", ".yml")
+REGISTRY_SUFFIXES = (".yaml", ".yml", ".xlsx")
 
 
 def registry_delivery(folder: Path) -> list[landing.Delivery]:
@@ -43,7 +43,7 @@ TABLES = list(SCHEMAS)
     group_name="registry",
     kinds={"python", "duckdb"},
     description="Styrmodellen: nämnder, satsningar, objektkoder, medel, indikatorer och "
-    "rapporteringskalender (raw/registry/*.yaml).",
+    "rapporteringskalender (raw/registry/*.yaml eller styrmodell.xlsx).",
 )
 def registry(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.settings().source_dir("registry")

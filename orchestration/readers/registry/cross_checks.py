@@ -8,6 +8,7 @@ from typing import Any
 
 from orchestration.readers.errors import SourceFileError
 from orchestration.readers.registry.model import PROGRAMME, Origin, Registry
+from orchestration.readers.registry.places import relocate_problems
 from orchestration.validation.problems import Problem, Severity, where
 
 
@@ -90,7 +91,7 @@ def problems(reg: Registry) -> list[Problem]:
         c.known(r.body, receivers, r.origin, "body", "Mottagaren (nämnd eller organ)")
         if r.initiative != PROGRAMME:
             c.known(r.initiative, initiatives, r.origin, "initiative", "Satsningen")
-    return c.problems
+    return relocate_problems(reg.places, c.problems)  # workbook: key paths become cells
 
 
 def _covers(a: str, b: str) -> bool:

@@ -149,6 +149,8 @@ class Registry:
     peer_sets: list[Any] = field(default_factory=list)  # follow_up.PeerSet
     initiative_goals: list[Any] = field(default_factory=list)  # follow_up.InitiativeGoal
     warnings: list[str] = field(default_factory=list)
+    # key path -> workbook cell, when the registry came from styrmodell.xlsx (places.py)
+    places: dict[str, str] = field(default_factory=dict)
 
     def dimension_numbers(self) -> dict[str, int]:
         """Ledger dimension name -> SIE dimension number, e.g. {'responsibility': 1, ...}."""

@@ -285,7 +285,8 @@ def test_unknown_entry_key_warns(tmp_path: Path):
 def test_empty_folder(tmp_path: Path):
     (tmp_path / "registry").mkdir()
     assert (
-        str(reject(tmp_path / "registry")) == "registry: mappen har inga styrmodellsfiler (*.yaml)"
+        str(reject(tmp_path / "registry"))
+        == "registry: mappen har inga styrmodellsfiler (*.yaml eller styrmodell.xlsx)"
     )
 
 
