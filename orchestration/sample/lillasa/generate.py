@@ -60,6 +60,7 @@ SERIES = {"invoice": "LF", "payroll": "P", "internal": "IK", "bank": "B"}
 ORDINARY_UNITS = {
     "1010": ["Handläggare", "Ekonom"],
     "1110": ["Nämndsekreterare"],
+    "190": ["Överförmyndarhandläggare"],  # KS's exact three-digit code
     "2010": ["Lärare", "Fritidspedagog"],
     "2110": ["Förskollärare", "Barnskötare"],
     "3010": ["Socialsekreterare"],
