@@ -13,19 +13,11 @@ from pathlib import Path
 
 import answers
 import duckdb
-import interim
 import invariants
 import pytest
 from isolated_run import run_nightly_on
 
 pytestmark = pytest.mark.integration
-
-# Until h12a's period-file loader and h13a's optional dimensions are merged, Lillåsa's nightly
-# reads its ledger as yearly files and its registry declares an (empty) activity dimension;
-# the switches are in tests/interim.py.
-LILLASA_LEDGER_STYLE = interim.LEDGER_STYLE
-LILLASA_INTERIM_ACTIVITY_DIMENSION = interim.ACTIVITY_DIMENSION
-
 
 @pytest.fixture(scope="module")
 def lillasa_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
@@ -33,8 +25,7 @@ def lillasa_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     from orchestration.sample.profiles import generate_profile
 
     raw = tmp_path_factory.mktemp("lillasa_raw")
-    generate_profile("lillasa", raw, ledger_style=LILLASA_LEDGER_STYLE,
-                     interim_activity_dimension=LILLASA_INTERIM_ACTIVITY_DIMENSION)
+    generate_profile("lillasa", raw)  # monthly period files, no activity dimension
     work = tmp_path_factory.mktemp("lillasa_run")
     return {"raw": raw, "warehouse": work / "warehouse", "report": run_nightly_on(raw, work)}
 

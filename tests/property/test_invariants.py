@@ -14,7 +14,6 @@ from pathlib import Path
 
 import answers
 import duckdb
-import interim
 import invariants
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -43,7 +42,7 @@ def _rich(shape: Shape) -> bool:
 
 @pytest.mark.integration
 @_pipeline
-@given(shape=shapes(activity_dimension=interim.ACTIVITY_DIMENSION).filter(_rich))
+@given(shape=shapes(activity_dimension=None).filter(_rich))
 def test_invariants_hold_for_any_registry_shape(shape: Shape) -> None:
     with tempfile.TemporaryDirectory(prefix="prop_") as tmp:
         raw = Path(tmp) / "raw"
@@ -60,7 +59,7 @@ def test_invariants_hold_for_any_registry_shape(shape: Shape) -> None:
 
 
 @_fast
-@given(shape=shapes(activity_dimension=interim.ACTIVITY_DIMENSION))
+@given(shape=shapes(activity_dimension=None))
 def test_the_reference_reading_keeps_its_own_rules(shape: Shape) -> None:
     """The independent reading the pipeline is compared with: every line written is read back,
     funding adds up to the cost, and no source gives more than it has."""

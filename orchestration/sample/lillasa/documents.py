@@ -45,10 +45,10 @@ GRANT_REPORTS = [
 MISSING_GRANT_REPORT = "SKV-NV-2023"
 
 
-def write_registry(folder: Path, interim_activity_dimension: int | None) -> None:
+def write_registry(folder: Path) -> None:
     """One file for the governance model and one for the follow-up (a different split from
     Eskilstuna's four files)."""
-    doc = registry.registry_document(interim_activity_dimension)
+    doc = registry.registry_document()
     parts = {
         "styrmodell.yaml": ["municipality", "ledger", "committees", "bodies", "funding_sources",
                             "mandate_projects", "initiatives", "allocations"],

@@ -175,8 +175,7 @@ def _staff(rng: random.Random, noise: random.Random, employees: int
     return programme, ordinary
 
 
-def generate(raw_dir: Path, scale: str = "S", seed: int = 799, ledger_style: str = "period",
-             interim_activity_dimension: int | None = None) -> dict:
+def generate(raw_dir: Path, scale: str = "S", seed: int = 799, ledger_style: str = "period") -> dict:
     """Write Lillåsa's raw/ into raw_dir (replacing what a previous sample wrote there)."""
     if ledger_style not in LEDGER_STYLES:
         raise ValueError(f"ledger_style must be one of {LEDGER_STYLES}, not {ledger_style!r}")
@@ -223,7 +222,7 @@ def generate(raw_dir: Path, scale: str = "S", seed: int = 799, ledger_style: str
     if ledger_style == "yearly":
         counts["ledger_files"] = len({y for y, _ in months()})
 
-    documents.write_registry(raw_dir / "registry", interim_activity_dimension)
+    documents.write_registry(raw_dir / "registry")
     documents.write_grants(raw_dir / "grants")
     documents.write_delivered_reports(raw_dir / "reports")
     documents.write_survey(raw_dir / "survey")

@@ -178,14 +178,9 @@ LEDGER_SETTINGS = {
 }
 
 
-def registry_document(interim_activity_dimension: int | None = None) -> dict[str, Any]:
-    """The whole registry as one YAML-ready mapping.
-
-    `interim_activity_dimension` declares an activity dimension the ledger does not carry: a
-    stop-gap for pipelines that still require the column (see docs/sample-data.md)."""
+def registry_document() -> dict[str, Any]:
+    """The whole registry as one YAML-ready mapping."""
     ledger = dict(LEDGER_SETTINGS)
-    if interim_activity_dimension is not None:
-        ledger["dimensions"] = {**DIMENSIONS, "activity": interim_activity_dimension}
     return {
         "municipality": MUNICIPALITY,
         "ledger": ledger,
