@@ -164,7 +164,8 @@ def _instructions(wb: Workbook, doc: dict[str, Any], extras: Extras | None) -> N
         (f"Styrmodell för uppföljning av programmedel – {name}", True),
         ("", False),
         ("Arbetsboken är styrmodellen: nämnder, satsningar, objektkoder, medel, indikatorer "
-         "och rapporteringskalender. Nattkörningen läser den från raw/registry/styrmodell.xlsx.",
+         "(med områden, mål och jämförelsegrupper) och rapporteringskalender. Nattkörningen "
+         "läser den från raw/registry/styrmodell.xlsx.",
          False),
         ("Varje blad har en rubrikrad; skriv en post per rad under den. Ändra inte "
          "rubrikerna, slå inte ihop celler och dölj inga blad: då stoppas inläsningen och "
