@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from orchestration.readers.registry import workbook_layout as L
+from orchestration.readers.registry.indicators import SOURCE_KINDS
 
 VALIDATED_ROWS = 500  # drop-downs reach this far down each sheet
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -46,6 +47,9 @@ def _list_formula(choices: str) -> str | None:
         L.PROJECT_CODES: ("Mandatprojekt", "A"),
         L.INITIATIVE_IDS: ("Satsningar", "A"),
         L.INDICATOR_IDS: ("Indikatorer", "A"),
+        L.AREA_IDS: ("Områden", "A"),
+        L.GOAL_IDS: ("Mål", "A"),
+        L.PEER_SET_IDS: ("Jämförelsegrupper", "A"),
     }.get(choices)
     if ref is not None:
         return f"{quote_sheetname(ref[0])}!${ref[1]}$2:${ref[1]}${VALIDATED_ROWS}"
@@ -54,7 +58,11 @@ def _list_formula(choices: str) -> str | None:
     if choices == L.YES_NO:
         return _inline([L.YES, L.NO])
     if choices == L.SOURCE_KINDS:
-        return _inline(["scb", "kolada"])
+        return _inline(list(SOURCE_KINDS))
+    if choices == L.GOAL_LEVEL_WORDS:
+        return _inline(list(L.LEVEL_SV.values()))
+    if choices == L.AREA_KIND_WORDS:
+        return _inline(list(L.AREA_KIND_SV.values()))
     return None  # receivers are committees and bodies: two ranges, no single Excel list
 
 
@@ -67,6 +75,10 @@ def _cell_value(value: Any, kind: str) -> Any:
         return L.YES if value else L.NO
     if kind == L.FREQUENCY:
         return L.FREQUENCY_SV.get(value, value)
+    if kind == L.LEVEL:
+        return L.LEVEL_SV.get(value, value)
+    if kind == L.AREA_KIND:
+        return L.AREA_KIND_SV.get(value, value)
     if kind in (L.CODE, L.TEXT):
         return str(value)
     if isinstance(value, Decimal):
@@ -139,7 +151,9 @@ def _table(wb: Workbook, sheet: L.Sheet, rows: list[dict[str, Any]],
         values += [(row.get(f), L.MONEY if f.startswith("booked:") else L.CODE)
                    for _, f, _ in extra]
         w.add(values)
-    w.finish([c.choices for c in cols] + [None] * len(extra))
+    # A cell of several values ("BUN, SN") is no single list item: Excel's list check would
+    # refuse it, so those columns get no drop-down (the reader checks every value).
+    w.finish([None if c.kind == L.CODES else c.choices for c in cols] + [None] * len(extra))
 
 
 def _instructions(wb: Workbook, doc: dict[str, Any], extras: Extras | None) -> None:
@@ -150,7 +164,8 @@ def _instructions(wb: Workbook, doc: dict[str, Any], extras: Extras | None) -> N
         (f"Styrmodell för uppföljning av programmedel – {name}", True),
         ("", False),
         ("Arbetsboken är styrmodellen: nämnder, satsningar, objektkoder, medel, indikatorer "
-         "och rapporteringskalender. Nattkörningen läser den från raw/registry/styrmodell.xlsx.",
+         "(med områden, mål och jämförelsegrupper) och rapporteringskalender. Nattkörningen "
+         "läser den från raw/registry/styrmodell.xlsx.",
          False),
         ("Varje blad har en rubrikrad; skriv en post per rad under den. Ändra inte "
          "rubrikerna, slå inte ihop celler och dölj inga blad: då stoppas inläsningen och "
@@ -230,15 +245,35 @@ def write_workbook(doc: dict[str, Any], path: Path, extras: Extras | None = None
     _initiatives(wb, doc)
     _object_codes(wb, doc, extras)
     _table(wb, s["Anslag"], doc.get("allocations") or [])
-    _table(wb, s["Indikatorer"], doc.get("indicators") or [])
+    _areas(wb, doc)
+    _table(wb, s["Mål"], doc.get("goals") or [])
+    _table(wb, s["Jämförelsegrupper"], doc.get("peer_sets") or [])
+    indicators = doc.get("indicators") or []
+    _table(wb, s["Indikatorer"], indicators)
+    _table(wb, s["Indikatorområden"], [
+        {"indicator": ind["id"], "area": a, "baseline": (ind.get("area_baselines") or {}).get(a)}
+        for ind in indicators for a in ind.get("areas") or []])
     targets = [{"indicator": ind["id"], "year": y, "target": t}
-               for ind in doc.get("indicators") or []
-               for y, t in (ind.get("targets") or {}).items()]
+               for ind in indicators for y, t in (ind.get("targets") or {}).items()]
+    targets += [{"indicator": ind["id"], "year": y, "target": t, "area": a}
+                for ind in indicators for a, ts in (ind.get("area_targets") or {}).items()
+                for y, t in ts.items()]
     _table(wb, s["Målvärden"], targets)
     _table(wb, s["Rapporter"], doc.get("required_reports") or [])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _areas(wb: Workbook, doc: dict[str, Any]) -> None:
+    """The districts, after a row for the whole municipality (its code), so the area
+    drop-downs offer the code that stands for the whole municipality too."""
+    mun = doc.get("municipality") or {}
+    rows = list(doc.get("areas") or [])
+    if mun.get("code"):
+        rows.insert(0, {"id": mun["code"], "name": mun.get("name") or "Hela kommunen",
+                        "kind": L.WHOLE_MUNICIPALITY, "code": mun["code"]})
+    _table(wb, L.SHEET_BY_NAME["Områden"], rows)
 
 
 def _initiatives(wb: Workbook, doc: dict[str, Any]) -> None:

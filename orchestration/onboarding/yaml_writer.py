@@ -11,7 +11,7 @@ import yaml
 FILES = {
     "governance.yaml": ["municipality", "ledger", "committees", "bodies", "funding_sources"],
     "programme.yaml": ["mandate_projects", "initiatives", "allocations"],
-    "indicators.yaml": ["indicators"],
+    "indicators.yaml": ["areas", "goals", "peer_sets", "indicators"],
     "reporting.yaml": ["required_reports"],
 }
 

@@ -145,6 +145,16 @@ def _convert(value: Any, col: L.Column, where: str, file: str) -> Any:
         if isinstance(value, float) and _integral(value):
             value = int(value)
         return [part.strip() for part in re.split(r"[,;]", str(value)) if part.strip()]
+    if kind in (L.LEVEL, L.AREA_KIND):
+        sv, en = ((L.LEVEL_SV, L.LEVEL_EN) if kind == L.LEVEL
+                  else (L.AREA_KIND_SV, L.AREA_KIND_EN))
+        word = str(value).strip().casefold()
+        if word in en:
+            return en[word]
+        if word in sv:
+            return word
+        what = "nivån" if kind == L.LEVEL else "slaget"
+        raise fail(f"{what} \"{value}\" finns inte; välj " + ", ".join(sv.values()))
     if kind == L.FREQUENCY:
         word = str(value).strip()
         if word in L.FREQUENCY_EN:
@@ -350,19 +360,72 @@ class _Reader:
         initiatives = self.initiatives()
         self.object_codes(initiatives)
         allocations = self.section(s["Anslag"], None, None)
+        areas = self.areas()
+        goals = self.section(s["Mål"], "id", L.GOAL_IDS, "målet")
+        peer_sets = self.section(s["Jämförelsegrupper"], "id", L.PEER_SET_IDS,
+                                 "jämförelsegruppen")
         indicators = self.section(s["Indikatorer"], "id", L.INDICATOR_IDS, "indikatorn")
+        self.indicator_areas(indicators)
         self.targets(indicators)
         reports = self.section(s["Rapporter"], None, None)
         for sheet, items in ((s["Mandatprojekt"], projects), (s["Satsningar"], initiatives),
-                             (s["Anslag"], allocations), (s["Indikatorer"], indicators),
-                             (s["Rapporter"], reports)):
+                             (s["Anslag"], allocations), (s["Mål"], goals),
+                             (s["Indikatorer"], indicators), (s["Rapporter"], reports)):
             self.check_references(sheet, items)
         for name, items in (("committees", committees), ("bodies", bodies),
                             ("funding_sources", funding), ("mandate_projects", projects),
                             ("initiatives", initiatives), ("allocations", allocations),
+                            ("areas", areas), ("goals", goals), ("peer_sets", peer_sets),
                             ("indicators", indicators), ("required_reports", reports)):
             self.add_list(name, items)
         return self.merged
+
+    def areas(self) -> list[tuple[_Row, dict[str, Any], str]]:
+        """The districts; a row of kind kommun stands for the whole municipality and must
+        carry its code (it is there for the drop-downs, not an area of its own)."""
+        raw_code = self.merged.mappings["municipality"][1].get("code")
+        code = str(raw_code).zfill(4) if raw_code is not None else None
+        out = []
+        for row, value, key in self.section(L.SHEET_BY_NAME["Områden"], "id", L.AREA_IDS,
+                                            "området"):
+            if value.get("kind") != L.WHOLE_MUNICIPALITY:
+                out.append((row, value, key))
+            elif value["id"] != code:
+                raise WorkbookError(self.file, self.merged.cells[f"{key}.id"],
+                                    f"raden för hela kommunen (slag kommun) ska ha kommunkoden "
+                                    f"\"{code}\" som id, inte \"{value['id']}\"")
+        # the municipality's code is an area everywhere, with or without its row
+        if code is not None:
+            self.ids.setdefault(L.AREA_IDS, {}).setdefault(
+                code, self.merged.cells["municipality.code"])
+        return out
+
+    def indicator_areas(self, indicators: list[tuple[_Row, dict[str, Any], str]]) -> None:
+        """Indikatorområden: each row adds an area to its indicator, with the area's own
+        baseline if one is given."""
+        sheet = L.SHEET_BY_NAME["Indikatorområden"]
+        by_id = {value["id"]: (value, key) for _, value, key in indicators}
+        for _value, key in by_id.values():
+            self.merged.cells[f"{key}.areas"] = f"{sheet.name}!A1"
+        seen: dict[tuple[str, str], str] = {}
+        for _row, value, key in self.section(sheet, None, None):
+            where = self.merged.cells[f"{key}.area"]
+            self.refer(sheet.columns[0], value["indicator"],
+                       self.merged.cells[f"{key}.indicator"])
+            self.refer(sheet.columns[1], value["area"], where)
+            ident = (value["indicator"], value["area"])
+            if ident in seen:
+                raise WorkbookError(self.file, where, f"området {ident[1]} för {ident[0]} står "
+                                    f"redan i {seen[ident]}")
+            seen[ident] = where
+            ind, ind_key = by_id[value["indicator"]]
+            areas = ind.setdefault("areas", [])
+            self.merged.cells[f"{ind_key}.areas[{len(areas)}]"] = where
+            areas.append(value["area"])
+            if "baseline" in value:
+                ind.setdefault("area_baselines", {})[value["area"]] = value["baseline"]
+                self.merged.cells[f"{ind_key}.area_baselines.{value['area']}"] = \
+                    self.merged.cells[f"{key}.baseline"]
 
     def settings(self) -> None:
         grid = self.book.grid(L.SETTINGS)
@@ -471,16 +534,26 @@ class _Reader:
             where = self.merged.cells[f"{key}.year"]
             self.refer(sheet.columns[0], value["indicator"],
                        self.merged.cells[f"{key}.indicator"])
-            ident = (value["indicator"], value["year"])
+            area = value.get("area")
+            if area is not None:
+                self.refer(sheet.columns[3], area, self.merged.cells[f"{key}.area"])
+            ident = (value["indicator"], area, value["year"])
             if ident in seen:
+                what = f"{ident[0]} {ident[2]}" + (f" i {area}" if area else "")
                 raise WorkbookError(self.file, where,
-                                    f"målvärdet för {ident[0]} {ident[1]} står redan i "
-                                    f"{seen[ident]}")
+                                    f"målvärdet för {what} står redan i {seen[ident]}")
             seen[ident] = where
             ind, ind_key = by_id[value["indicator"]]
-            ind.setdefault("targets", {})[value["year"]] = value["target"]
-            self.merged.cells[f"{ind_key}.targets.{value['year']}"] = \
-                self.merged.cells[f"{key}.target"]
+            if area is None:
+                ind.setdefault("targets", {})[value["year"]] = value["target"]
+                target_key = f"{ind_key}.targets.{value['year']}"
+            else:
+                ind.setdefault("area_targets", {}).setdefault(area, {})[value["year"]] = \
+                    value["target"]
+                self.merged.cells.setdefault(f"{ind_key}.area_targets.{area}",
+                                             self.merged.cells[f"{key}.area"])
+                target_key = f"{ind_key}.area_targets.{area}.{value['year']}"
+            self.merged.cells[target_key] = self.merged.cells[f"{key}.target"]
 
 
 def read_workbook(path: Path) -> WorkbookMerged:

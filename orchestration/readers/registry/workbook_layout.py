@@ -19,8 +19,10 @@ IGNORED_SHEETS = (TODO_SHEET,)  # written for people (by init), never read
 
 # Kinds of cell value: text, code (text even when typed as a number), integer, year, money,
 # number, flag (ja/nej), codes (comma-separated list), frequency (Swedish word).
-TEXT, CODE, INTEGER, YEAR, MONEY, NUMBER, FLAG, CODES, FREQUENCY = (
-    "text", "code", "integer", "year", "money", "number", "flag", "codes", "frequency")
+# level (a goal's level) and area kind are Swedish words too.
+TEXT, CODE, INTEGER, YEAR, MONEY, NUMBER, FLAG, CODES, FREQUENCY, LEVEL, AREA_KIND = (
+    "text", "code", "integer", "year", "money", "number", "flag", "codes", "frequency",
+    "level", "area_kind")
 
 # Drop-down lists: which column of which sheet the allowed values come from.
 COMMITTEE_IDS = "committees"
@@ -32,6 +34,11 @@ INDICATOR_IDS = "indicators"
 FREQUENCY_WORDS = "frequencies"
 YES_NO = "yes_no"
 SOURCE_KINDS = "source_kinds"
+AREA_IDS = "areas"  # the districts, and the whole municipality (its code)
+GOAL_IDS = "goals"
+PEER_SET_IDS = "peer_sets"
+GOAL_LEVEL_WORDS = "goal_levels"
+AREA_KIND_WORDS = "area_kinds"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,14 @@ DIMENSION_SV = {
     "object": "objekt",
 }
 DIMENSION_EN = {sv: en for en, sv in DIMENSION_SV.items()}
+LEVEL_SV = {"vision": "vision", "strategic": "strategiskt mål", "process": "processmål"}
+LEVEL_EN = {sv: en for en, sv in LEVEL_SV.items()}
+AREA_KIND_SV = {"kommun": "kommun", "stadsdel": "stadsdel", "regso": "regso", "deso": "deso",
+                "other": "annat"}
+AREA_KIND_EN = {sv: en for en, sv in AREA_KIND_SV.items()}
+# Områden's first row may stand for the whole municipality (kind kommun, id = its code): it
+# is written so the area drop-downs offer the code, and is not an area of its own.
+WHOLE_MUNICIPALITY = "kommun"
 YES, NO = "ja", "nej"
 
 # The Kommun sheet: one setting a row (Inställning | Värde), keyed by the Swedish label.
@@ -122,6 +137,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Mandatprojekt", "mandate_project", CODE, False, 14, PROJECT_CODES),
         Column("Första år", "first_year", YEAR, True, 11),
         Column("Sista år", "last_year", YEAR, True, 11),
+        Column("Mål", "goal", CODE, False, 20, GOAL_IDS),
         # "Finansiering 1", "Finansiering 2", ... follow: the funding order, one source a cell.
     ), "Satsningarna i programmet; objektkoderna står i bladet Objektkoder."),
     Sheet("Objektkoder", "initiatives.object_codes", (
@@ -137,6 +153,34 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Källa", "source", CODE, True, 14, FUNDING_IDS),
         Column("Belopp (kr)", "amount", MONEY, True, 16),
     ), "Beslutade medel per satsning, år och finansieringskälla."),
+    Sheet("Områden", "areas", (
+        Column("Id", "id", CODE, True, 14),
+        Column("Namn", "name", TEXT, True, 30),
+        Column("Slag", "kind", AREA_KIND, False, 12, AREA_KIND_WORDS,
+               note="stadsdel, regso, deso eller annat (tomt: stadsdel); raden kommun med "
+                    "kommunkoden står för hela kommunen"),
+        Column("Kod", "code", CODE, False, 14, note="SCB:s RegSO- eller DeSO-kod, eller egen"),
+    ), "Områden (stadsdelar, RegSO, DeSO) som indikatorer följs upp för."),
+    Sheet("Mål", "goals", (
+        Column("Id", "id", CODE, True, 20),
+        Column("Namn", "name", TEXT, True, 40),
+        Column("Nivå", "level", LEVEL, True, 16, GOAL_LEVEL_WORDS),
+        Column("Överordnat mål", "parent", CODE, False, 20, GOAL_IDS,
+               note="tomt bara för visionen"),
+        Column("Indikatorer", "indicators", CODES, False, 30, INDICATOR_IDS,
+               note="åtskilda med komma"),
+        Column("Satsningar", "initiatives", CODES, False, 30, INITIATIVE_IDS,
+               note="åtskilda med komma"),
+    ), "Målträdet: vision, strategiska mål och processmål."),
+    Sheet("Jämförelsegrupper", "peer_sets", (
+        Column("Id", "id", CODE, True, 20),
+        Column("Namn", "name", TEXT, False, 36),
+        Column("Kolada-grupp", "kolada_group", CODE, False, 14, note="t.ex. G12345"),
+        Column("Kommuner", "municipalities", CODES, False, 30,
+               note="fyrsiffriga kommunkoder åtskilda med komma"),
+        Column("Standard", "default", FLAG, False, 10, YES_NO,
+               note="ja: gruppen för Kolada-indikatorer som inte anger någon"),
+    ), "Jämförbara kommuner: en Kolada-kommungrupp eller en lista kommunkoder."),
     Sheet("Indikatorer", "indicators", (
         Column("Id", "id", CODE, True, 20),
         Column("Namn", "name", TEXT, True, 44),
@@ -152,12 +196,27 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Basvärde", "baseline.value", NUMBER, False, 10),
         Column("Satsningar", "initiatives", CODES, False, 30, INITIATIVE_IDS,
                note="åtskilda med komma"),
-    ), "Indikatorer med källa (SCB eller Kolada), basår och basvärde."),
+        Column("Tolerans", "tolerance", NUMBER, False, 10,
+               note="en förändring på högst så mycket räknas som oförändrad (tomt: 0)"),
+        Column("Andel för delvis uppfyllt", "partial_share", NUMBER, False, 12,
+               note="andel av vägen från basvärde till mål, t.ex. 0,5 (tomt: 0,5)"),
+        Column("Mål", "goal", CODE, False, 20, GOAL_IDS),
+        Column("Jämförelsegrupp", "peer_set", CODE, False, 20, PEER_SET_IDS),
+    ), "Indikatorer med källa (SCB, Kolada eller egen mätning: survey), basår och basvärde."),
+    Sheet("Indikatorområden", "indicators.areas", (
+        Column("Indikator", "indicator", CODE, True, 20, INDICATOR_IDS),
+        Column("Område", "area", CODE, True, 14, AREA_IDS),
+        Column("Basvärde", "baseline", NUMBER, False, 10,
+               note="tomt: indikatorns basvärde, eller områdets utfall basåret"),
+    ), "Vilka områden en indikator följs upp för (inga rader: bara hela kommunen), med "
+       "områdets eget basvärde."),
     Sheet("Målvärden", "indicators.targets", (
         Column("Indikator", "indicator", CODE, True, 20, INDICATOR_IDS),
         Column("År", "year", YEAR, True, 8),
         Column("Målvärde", "target", NUMBER, True, 10),
-    ), "Målvärde per indikator och år."),
+        Column("Område", "area", CODE, False, 14, AREA_IDS,
+               note="tomt: hela kommunen; ett område ger områdets eget målvärde"),
+    ), "Målvärde per indikator och år, och per område där området har ett eget."),
     Sheet("Rapporter", "required_reports", (
         Column("Mottagare", "body", CODE, True, 12, RECEIVER_IDS),
         Column("Satsning", "initiative", CODE, True, 24, INITIATIVE_IDS,
@@ -182,4 +241,7 @@ CHOICE_WORDS = {
     PROJECT_CODES: ("mandatprojektet", "Mandatprojekt"),
     INITIATIVE_IDS: ("satsningen", "Satsningar"),
     INDICATOR_IDS: ("indikatorn", "Indikatorer"),
+    AREA_IDS: ("området", "Områden"),
+    GOAL_IDS: ("målet", "Mål"),
+    PEER_SET_IDS: ("jämförelsegruppen", "Jämförelsegrupper"),
 }

@@ -144,6 +144,16 @@ BROKEN = [
      'frekvensen "varannan vecka" finns inte'),
     ("years reversed (a cross-check, placed in its cell)", _set("Satsningar", "G2", 2019),
      None, "Satsningar!G2", "2019"),
+    ("unknown area of an indicator", _set("Indikatorområden", "B2", "norr"), None,
+     "Indikatorområden!B2", 'området "norr" finns inte i bladet Områden'),
+    ("unknown goal level", _set("Mål", "C2", "delmål"), None, "Mål!C2",
+     'nivån "delmål" finns inte'),
+    ("whole-municipality row with another code", _set("Områden", "A2", "0999"), None,
+     "Områden!A2", 'ska ha kommunkoden "0484"'),
+    ("unknown goal of an indicator", _set("Indikatorer", "P2", "okänt_mål"), None,
+     "Indikatorer!P2", 'målet "okänt_mål" finns inte i bladet Mål'),
+    ("goal under the wrong level (a follow-up check, placed in its cell)",
+     _set("Mål", "D3", "alla_trygga"), None, "Mål!D3", "nivån strategic"),
 ]
 
 
@@ -209,13 +219,20 @@ def test_template_is_empty_and_says_what_to_fill_in(tmp_path: Path):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["Instruktioner", "Kommun"]
     for name in ("Nämnder", "Satsningar", "Objektkoder", "Mandatprojekt", "Finansiering",
-                 "Anslag", "Indikatorer", "Målvärden", "Rapporter"):
+                 "Anslag", "Områden", "Mål", "Jämförelsegrupper", "Indikatorer",
+                 "Indikatorområden", "Målvärden", "Rapporter"):
         ws = wb[name]
         assert ws.freeze_panes == "A2" and ws.max_row == 1, name
     lists = {str(dv.sqref).split(":")[0]: dv.formula1
              for dv in wb["Satsningar"].data_validations.dataValidation}
     assert lists["C2"] == "'Nämnder'!$A$2:$A$500"  # Ägare: the committee ids
-    assert lists["H2"] == "'Finansiering'!$A$2:$A$500"  # the funding order
+    assert lists["H2"] == "'Mål'!$A$2:$A$500"  # the goal an initiative serves
+    assert lists["I2"] == "'Finansiering'!$A$2:$A$500"  # the funding order
+    assert "D2" not in lists  # Utförs av holds several committees: no single-item list
+    levels = {str(dv.sqref).split(":")[0]: dv.formula1
+              for dv in wb["Mål"].data_validations.dataValidation}
+    assert levels["C2"] == '"vision,strategiskt mål,processmål"'
+    assert levels["D2"] == "'Mål'!$A$2:$A$500"
     freq = wb["Rapporter"].data_validations.dataValidation[-1].formula1
     assert "halvår" in freq and "kvartal" in freq
     with pytest.raises(SourceFileError, match=r"^styrmodell.xlsx, Kommun!B2: "):
