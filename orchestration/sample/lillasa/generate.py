@@ -175,7 +175,8 @@ def _staff(rng: random.Random, noise: random.Random, employees: int
     return programme, ordinary
 
 
-def generate(raw_dir: Path, scale: str = "S", seed: int = 799, ledger_style: str = "period") -> dict:
+def generate(raw_dir: Path, scale: str = "S", seed: int = 799,
+             ledger_style: str = "period") -> dict:
     """Write Lillåsa's raw/ into raw_dir (replacing what a previous sample wrote there)."""
     if ledger_style not in LEDGER_STYLES:
         raise ValueError(f"ledger_style must be one of {LEDGER_STYLES}, not {ledger_style!r}")
