@@ -3,6 +3,7 @@ Dagster with every check, then a short summary of what was built, checked and pu
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -11,7 +12,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.diskspace import is_disk_full
 from orchestration.settings import PROJECT_ROOT, Settings, get_settings
+from orchestration.workers import busy_runs, fail_stale_runs, worker_tags
 
 SOURCES = ("registry", "ledger", "payroll", "grants", "reports", "survey")
 
@@ -24,7 +27,9 @@ def raw_has_data(raw_dir: Path) -> bool:
 def ensure_dagster_home() -> Path:
     """Runs persist in DAGSTER_HOME (default .dagster_home/) so `dagster dev` shows them."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")))
+    os.umask(0o077)  # run history holds file names and messages: the pipeline's user only
     home.mkdir(parents=True, exist_ok=True)
+    home.chmod(0o700)
     if not (home / "dagster.yaml").exists():
         shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     return home
@@ -40,6 +45,40 @@ class RunReport:
     failed_steps: list[str]
     mart_rows: dict[str, int] = field(default_factory=dict)
     findings: list[tuple] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the run's warnings, one line each
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (step, reason) per failure
+
+
+def first_line(text: str) -> str:
+    """The reason of an error without its stack frames (and without Dagster's wrapper text)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if not line.startswith(("Traceback", "File ", "The above exception", "Stack Trace")):
+            return line[:500]
+    return lines[0][:500] if lines else ""
+
+
+def console_messages(instance: dg.DagsterInstance, run_id: str
+                     ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Warnings logged in the run and the reason each failed step gave, without frames."""
+    warnings: list[str] = []
+    errors: list[tuple[str, str]] = []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None:
+            if entry.level >= logging.WARNING and entry.user_message:
+                warnings.append(first_line(entry.user_message))
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            while error is not None and error.cause is not None and \
+                    "dagster._core" in (error.cls_name or "") + error.message:
+                error = error.cause
+            text = error.message if error is not None else (event.message or "")
+            reason = first_line(text)
+            if is_disk_full(text) and "Disken är full" not in text:
+                reason = f"Disken är full. {reason}"
+            errors.append((event.step_key or "?", reason))
+    return warnings, errors
 
 
 def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = None,
@@ -52,10 +91,13 @@ def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = 
     job = defs().resolve_job_def("nightly")
     if request is not None and request.asset_selection is not None:
         job = job.get_subset(asset_selection=set(request.asset_selection))
-    # the console shows warnings and errors; every event is still in the run's log in Dagster
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False,
-                                    run_config=quiet, tags=tags or {"trigger": "uppfoljning run"},
+    # Dagster's console logger would print step failures with their stack frames: it stays
+    # silent, and print_summary shows the reasons (every event is still in the run's log)
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    instance = dg.DagsterInstance.get()
+    run_tags = {**(tags or {"trigger": "uppfoljning run"}), **worker_tags()}
+    result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                    run_config=quiet, tags=run_tags,
                                     partition_key=request.partition_key if request else None)
     materialized = sorted(e.asset_key.to_user_string()
                           for e in result.get_asset_materialization_events())
@@ -70,6 +112,7 @@ def run_nightly(settings: Settings | None = None, tags: dict[str, str] | None = 
             failed.append((name, ev.severity.value, what[:400]))
     report = RunReport(result.success, result.run_id, materialized, sorted(passed),
                        sorted(failed), sorted(result.get_failed_step_keys()))
+    report.warnings, report.errors = console_messages(instance, result.run_id)
     if settings.duckdb_path.exists():
         with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
             from orchestration.publish import mart_tables
@@ -101,8 +144,15 @@ def print_summary(report: RunReport, settings: Settings) -> None:
         for severity, check, subject, period, amount in report.findings:
             money = f" {amount} kr" if amount is not None else ""
             print(f"    [{severity}] {check}: {subject} {period or ''}{money}")
+    for warning in report.warnings:
+        print(f"  Varning: {warning}")
     if report.failed_steps:
         print(f"  Misslyckade steg: {', '.join(report.failed_steps)}")
+        for step, reason in report.errors:
+            print(f"    {step}: {reason}")
+        print("  Var du tittar: uppfoljning status (senaste körningen, karantän), körningens "
+              f"logg i Dagster UI (körning {report.run_id}), karantänmappen nedan. Den "
+              "publicerade versionen är oförändrad.")
     print("  Var allt finns:")
     print(f"    Arbetsdatabas (skrivs av pipelinen): {settings.duckdb_path}")
     print(f"    För BI (skrivskyddad kopia):         {settings.published_duckdb_path}")
@@ -113,16 +163,16 @@ def print_summary(report: RunReport, settings: Settings) -> None:
     print("    Dagster UI: make dev, sedan http://127.0.0.1:3000")
 
 
-# runs that may be writing the warehouse now; queued runs wait for this one in the daemon
-IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
-               dg.DagsterRunStatus.CANCELING]
-
-
 def runs_in_progress(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
-    return list(instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS), limit=5))
+    """Runs that may be writing the warehouse now. A run whose worker process is gone (killed,
+    power cut) is marked failed first, with the reason printed: it blocks nothing."""
+    for message in fail_stale_runs(instance):
+        print(message)
+    return busy_runs(instance)
 
 
-def main(force: bool = False) -> int:
+def main(force: bool = False, rebuild: bool = False) -> int:
+    from orchestration.rebuild import prepare_warehouse
     from orchestration.sample.generate import generate
 
     ensure_dagster_home()
@@ -131,16 +181,18 @@ def main(force: bool = False) -> int:
         # a second writer would fail on DuckDB's lock half-way; say so before starting
         run = busy[0]
         print(f"En körning pågår redan ({run.job_name}, {run.run_id}) i DAGSTER_HOME="
-              f"{os.environ['DAGSTER_HOME']}: den skriver lagret, så ingen ny körning startas. "
-              "Vänta tills den är klar (uppfoljning status), eller köa en körning: "
-              "dagster job launch -m orchestration.definitions -j nightly. Har körningen "
-              "avbrutits utan att Dagster märkt det: uppfoljning run --force.")
+              f"{os.environ['DAGSTER_HOME']}: den skriver lagret, och dess arbetsprocess "
+              "lever, så ingen ny körning startas. Vänta tills den är klar (uppfoljning "
+              "status), eller köa en körning: dagster job launch -m orchestration.definitions "
+              "-j nightly.")
         return 2
     settings = get_settings()
     if not raw_has_data(settings.raw_dir):
         print(f"{settings.raw_dir} har inga källfiler: skriver exempelkommunen (skala S).")
         generate(settings.raw_dir)
         settings = get_settings()  # the sample records its as-of date in raw/
+    for line in prepare_warehouse(settings, force_rebuild=rebuild):
+        print(line)
     print(f"Läser {settings.raw_dir}, bedömer per {settings.as_of_date}")
     report = run_nightly(settings)
     print_summary(report, settings)
