@@ -8,10 +8,20 @@ from pathlib import Path
 MARKERS = ("No space left on device", "ENOSPC", "Disk quota exceeded")
 
 
-def is_disk_full(error: BaseException | str) -> bool:
-    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
-    return any(m in str(error) for m in MARKERS)
+def is_disk_full(error: BaseException | str | None) -> bool:
+    """Also when the full disk is the cause of what was raised (DuckDB invalidates the
+    connection after a failed write, so the rollback raises its own error)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(m in str(error) for m in MARKERS):
+            return True
+        if isinstance(error, str):
+            return False
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def disk_full_message(where: Path, what: str) -> str:

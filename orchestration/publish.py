@@ -174,32 +174,30 @@ def write_reports(conn: duckdb.DuckDBPyConnection, folder: Path, settings: Setti
 def switch_current(out: Path, version: str) -> None:
     """Point `current` at versions/<version> with one rename, then make sure every stable
     name is a link through `current` (a no-op after the first publication)."""
-    link = out / f".current-{os.getpid()}"
-    link.unlink(missing_ok=True)
-    os.symlink(f"{VERSIONS_DIR}/{version}", link)
-    fault_point("publish.switch")
-    os.replace(link, out / CURRENT)
+    _replace_with_link(out, CURRENT, f"{VERSIONS_DIR}/{version}", at_switch=True)
     for name in STABLE_NAMES:
-        _stable_link(out, name)
+        _replace_with_link(out, name, f"{CURRENT}/{name}")
     _fsync_dir(out)
 
 
-def _stable_link(out: Path, name: str) -> None:
+def _replace_with_link(out: Path, name: str, wanted: str, at_switch: bool = False) -> None:
     target = out / name
-    wanted = f"{CURRENT}/{name}"
     if target.is_symlink() and os.readlink(target) == wanted:
         return
     link = out / f".{name}-{os.getpid()}.link"
     link.unlink(missing_ok=True)
     os.symlink(wanted, link)
+    if at_switch:
+        fault_point("publish.switch")
     if target.is_dir() and not target.is_symlink():
-        # a folder from before version folders: moved aside, then replaced by the link
-        aside = out / VERSIONS_DIR / f"{STAGING_PREFIX}legacy-{name}-{os.getpid()}"
+        # a real folder where a link belongs: the layout from before version folders, or a
+        # copy of the tree that followed the links. Moved aside, then replaced by the link.
+        aside = out / VERSIONS_DIR / f"{STAGING_PREFIX}aside-{name}-{os.getpid()}"
         os.rename(target, aside)
         os.replace(link, target)
         shutil.rmtree(aside, ignore_errors=True)
     else:
-        os.replace(link, target)  # a plain file from before is replaced in one step
+        os.replace(link, target)  # a link or a plain file is replaced in one step
 
 
 def current_version(out: Path) -> str | None:
@@ -226,6 +224,8 @@ def remove_unfinished(versions: Path) -> None:
     for folder in versions.iterdir():
         if not folder.name.startswith(".") and current is not None and folder.name > current:
             shutil.rmtree(folder, ignore_errors=True)  # renamed, then killed before the switch
+    for link in versions.parent.glob(".*.link"):
+        link.unlink(missing_ok=True)  # a switch's new link, left by a killed publication
     for leftover in versions.glob(f"{STAGING_PREFIX}*"):
         pid = leftover.name.rsplit("-", 1)[-1]
         if pid.isdigit() and int(pid) != os.getpid() and Path(f"/proc/{pid}").exists():
@@ -238,6 +238,9 @@ def open_for_readers(folder: Path) -> None:
     beside it are private)."""
     for path in (folder.parent.parent, folder.parent, folder, *folder.rglob("*")):
         path.chmod(PUBLIC_DIR if path.is_dir() else PUBLIC_FILE)
+    # readers pass through the warehouse folder to published/, without listing it
+    warehouse = folder.parent.parent.parent
+    warehouse.chmod(warehouse.stat().st_mode & 0o700 | 0o011)
 
 
 def fsync_tree(folder: Path) -> None:

@@ -3,9 +3,12 @@ Dagster with every check, then a short summary of what was built, checked and pu
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from orchestration.diskspace import is_disk_full
 from orchestration.settings import PROJECT_ROOT, Settings, get_settings
 from orchestration.workers import busy_runs, fail_stale_runs, worker_tags
 
+RUN_LOCK_NAME = ".run.lock"
 SOURCES = ("registry", "ledger", "payroll", "grants", "reports", "survey")
 
 
@@ -172,9 +176,6 @@ def runs_in_progress(instance: dg.DagsterInstance) -> list[dg.DagsterRun]:
 
 
 def main(force: bool = False, rebuild: bool = False) -> int:
-    from orchestration.rebuild import prepare_warehouse
-    from orchestration.sample.generate import generate
-
     ensure_dagster_home()
     busy = [] if force else runs_in_progress(dg.DagsterInstance.get())
     if busy:
@@ -187,6 +188,48 @@ def main(force: bool = False, rebuild: bool = False) -> int:
               "-j nightly.")
         return 2
     settings = get_settings()
+    with run_lock(settings) as holder:
+        if holder is not None:
+            print(f"En annan uppfoljning run (process {holder}) skriver redan lagret "
+                  f"{settings.warehouse_dir}: ingen ny körning startas. Vänta tills den är "
+                  "klar (uppfoljning status).")
+            return 2
+        return _run_locked(settings, rebuild, force)
+
+
+@contextmanager
+def run_lock(settings: Settings) -> Iterator[str | None]:
+    """An exclusive lock on warehouse/.run.lock for the whole in-process run: None when taken,
+    else the holder's pid. The kernel lets go when the holder dies, SIGKILL included, so the
+    lock is never stale; it closes the gap between the guard's look at Dagster's runs and the
+    new run being recorded there, when two `uppfoljning run` start at the same moment."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.warehouse_dir / RUN_LOCK_NAME
+    with path.open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            yield f.read().strip() or "?"
+            return
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield None
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _run_locked(settings: Settings, rebuild: bool, force: bool) -> int:
+    from orchestration.rebuild import prepare_warehouse
+    from orchestration.sample.generate import generate
+
+    if not force and runs_in_progress(dg.DagsterInstance.get()):
+        print("En körning registrerades i Dagster medan den här startade: ingen ny körning "
+              "startas. Vänta tills den är klar (uppfoljning status).")
+        return 2
     if not raw_has_data(settings.raw_dir):
         print(f"{settings.raw_dir} har inga källfiler: skriver exempelkommunen (skala S).")
         generate(settings.raw_dir)

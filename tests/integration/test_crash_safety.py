@@ -16,8 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-
-from tests.faults import Reader, check_version, mart_digest, run_env, uppfoljning
+from crashkit import Reader, check_version, mart_digest, run_env, uppfoljning
 
 KILLED = -signal.SIGKILL
 
