@@ -62,6 +62,19 @@ def first_line(text: str) -> str:
     return lines[0][:500] if lines else ""
 
 
+def _reason(cls_name: str | None, text: str) -> str:
+    """One Swedish-led line: Dagster's own wrapper (module path, class) left out."""
+    if cls_name == "DagsterAssetCheckFailedError":
+        checks = [line.strip(" -") for line in text.splitlines()[1:] if line.strip()]
+        return ("Kritisk kontroll underkänd, stoppar det som bygger på den: "
+                + (", ".join(checks)[:400] or "se körningens logg"))
+    line = first_line(text)
+    head, sep, rest = line.partition(": ")
+    if sep and head.startswith("dagster.") and " " not in head:
+        line = rest
+    return line
+
+
 def console_messages(instance: dg.DagsterInstance, run_id: str
                      ) -> tuple[list[str], list[tuple[str, str]]]:
     """Warnings logged in the run and the reason each failed step gave, without frames."""
@@ -78,7 +91,7 @@ def console_messages(instance: dg.DagsterInstance, run_id: str
                     "dagster._core" in (error.cls_name or "") + error.message:
                 error = error.cause
             text = error.message if error is not None else (event.message or "")
-            reason = first_line(text)
+            reason = _reason(error.cls_name if error is not None else "", text)
             if is_disk_full(text) and "Disken är full" not in text:
                 reason = f"Disken är full. {reason}"
             errors.append((event.step_key or "?", reason))
