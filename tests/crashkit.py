@@ -104,6 +104,8 @@ class Reader(threading.Thread):
                 self.errors.append(f"{type(exc).__name__}: {exc}")
             else:
                 self.reads += 1
+                if version is None and self.seen:
+                    self.errors.append("nothing published after a version was")
                 if version and (not self.seen or self.seen[-1] != version):
                     self.seen.append(version)
             time.sleep(0.01)
