@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="kör nattjobbet (skriver exempeldata om raw/ är tom)")
     run.add_argument("--force", action="store_true",
-                     help="kör även om Dagster anger att en annan körning pågår")
+                     help="kör även om Dagster anger att en körning pågår vars arbetsprocess inte "
+                     "kan ses (en körning vars process är borta känns igen utan flaggan)")
     run.set_defaults(func=_run)
 
     rebuild = sub.add_parser(

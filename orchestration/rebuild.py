@@ -74,6 +74,7 @@ def save_history(settings: Settings) -> None:
             if "marts.fct_findings" in present:
                 conn.execute("create table findings as select * from src.marts.fct_findings")
             conn.execute("detach src")
+        staging.chmod(0o600)  # personal data: the pipeline's user only, whatever the umask
         os.replace(staging, target)
     finally:
         staging.unlink(missing_ok=True)

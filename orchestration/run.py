@@ -70,7 +70,7 @@ def _reason(cls_name: str | None, text: str) -> str:
                 + (", ".join(checks)[:400] or "se körningens logg"))
     line = first_line(text)
     head, sep, rest = line.partition(": ")
-    if sep and head.startswith("dagster.") and " " not in head:
+    if sep and "." in head and " " not in head:  # module.Class: the reason follows
         line = rest
     return line
 
@@ -80,21 +80,31 @@ def console_messages(instance: dg.DagsterInstance, run_id: str
     """Warnings logged in the run and the reason each failed step gave, without frames."""
     warnings: list[str] = []
     errors: list[tuple[str, str]] = []
+    skipped = 0
     for entry in instance.all_logs(run_id):
         event = entry.dagster_event
         if event is None:
             if entry.level >= logging.WARNING and entry.user_message:
-                warnings.append(first_line(entry.user_message))
+                if entry.user_message.startswith("Dependencies for step"):
+                    skipped += 1  # the engine's note on each step after a failed one
+                else:
+                    warnings.append(first_line(entry.user_message))
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
+            # Dagster wraps what the step raised ("Error occurred while executing op…"): the
+            # reason is in the cause; a Failure or a check failure is the reason itself
             while error is not None and error.cause is not None and \
-                    "dagster._core" in (error.cls_name or "") + error.message:
+                    (error.cls_name or "").startswith("Dagster") and \
+                    error.cls_name != "DagsterAssetCheckFailedError":
                 error = error.cause
             text = error.message if error is not None else (event.message or "")
             reason = _reason(error.cls_name if error is not None else "", text)
             if is_disk_full(text) and "Disken är full" not in text:
                 reason = f"Disken är full. {reason}"
             errors.append((event.step_key or "?", reason))
+    if skipped:
+        warnings.append(f"{skipped} steg kördes inte, eftersom ett steg de bygger på "
+                        "misslyckades.")
     return warnings, errors
 
 

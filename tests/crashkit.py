@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,9 +41,26 @@ def uppfoljning(env: dict[str, str], *args: str, fault: str | None = None,
     env = dict(env)
     if fault:
         env["UPPFOLJNING_FAULT_AT"] = fault
-    return subprocess.run([sys.executable, "-m", "orchestration.cli", *(args or ("run",))],
-                          env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
-                          timeout=timeout, start_new_session=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        return subprocess.run([sys.executable, "-m", "orchestration.cli", *(args or ("run",))],
+                              env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=timeout, start_new_session=True)
+    finally:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CHILD_CPU.append((fault or "-", after.ru_utime + after.ru_stime
+                          - before.ru_utime - before.ru_stime))
+
+
+# (fault point, CPU seconds) of every run started here: the tests print them, since wall
+# time on a shared machine says little
+CHILD_CPU: list[tuple[str, float]] = []
+
+
+def cpu_report() -> str:
+    total = sum(c for _, c in CHILD_CPU)
+    return (f"runs' CPU {total:.1f} s: "
+            + ", ".join(f"{f} {c:.1f}" for f, c in CHILD_CPU))
 
 
 def mart_digest(database: Path) -> dict[str, tuple[int, int]]:

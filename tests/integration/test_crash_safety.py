@@ -16,7 +16,15 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from crashkit import Reader, check_version, mart_digest, run_env, uppfoljning
+from crashkit import (
+    CHILD_CPU,
+    Reader,
+    check_version,
+    cpu_report,
+    mart_digest,
+    run_env,
+    uppfoljning,
+)
 
 KILLED = -signal.SIGKILL
 
@@ -25,6 +33,13 @@ KILLED = -signal.SIGKILL
 def baseline(nightly, pipeline_env: dict) -> dict:
     assert nightly.success
     return mart_digest(pipeline_env["warehouse"] / "governance.duckdb")
+
+
+@pytest.fixture(autouse=True)
+def _cpu():
+    CHILD_CPU.clear()
+    yield
+    print(f"\n{cpu_report()}")
 
 
 def _killed(result) -> None:
