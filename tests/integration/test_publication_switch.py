@@ -8,6 +8,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import duckdb
 import pytest
 from crashkit import Reader, check_version
 
@@ -16,10 +17,20 @@ from orchestration.settings import get_settings
 
 
 @pytest.fixture()
-def settings(nightly, pipeline_env: dict, tmp_path: Path):
+def settings(tmp_path: Path):
+    """A small working warehouse of its own (a few mart tables), published once: fast, so
+    the publications can follow one another while the reader looks."""
     warehouse = tmp_path / "warehouse"
-    shutil.copytree(pipeline_env["warehouse"], warehouse, symlinks=True)
-    return replace(get_settings(), warehouse_dir=warehouse)
+    warehouse.mkdir()
+    with duckdb.connect(str(warehouse / "governance.duckdb")) as conn:
+        conn.execute("create schema marts")
+        for n in range(6):
+            conn.execute(f"create table marts.t{n} as select range as id, "
+                         f"range * 1.25 as amount_sek, 'rad ' || range as label "
+                         f"from range({20_000 * (n + 1)})")
+    settings = replace(get_settings(), warehouse_dir=warehouse)
+    publication.publish(settings)
+    return settings
 
 
 def test_readers_see_one_complete_version_at_every_instant(settings) -> None:
@@ -39,18 +50,17 @@ def test_readers_see_one_complete_version_at_every_instant(settings) -> None:
     assert kept == made[-publication.PUBLISHED_VERSIONS_KEPT:]  # pruned to the count
 
 
-def test_a_published_folder_from_before_is_converted(settings) -> None:
-    """The old layout: real files and folders under the stable names."""
+def test_a_published_folder_from_before_is_converted(settings, tmp_path: Path) -> None:
+    """The old layout: real files and folders under the stable names, no versions/."""
     published = settings.published_dir
-    current = (published / "current").resolve()
-    shutil.rmtree(published / "versions", ignore_errors=True)
-    for name in publication.STABLE_NAMES:
-        (published / name).unlink(missing_ok=True)
-    (published / "current").unlink()
-    shutil.copytree(current, published, dirs_exist_ok=True)
-    (published / "csv").mkdir(exist_ok=True)
-    (published / "governance.duckdb").write_bytes(b"old copy")
+    old = tmp_path / "old"
+    shutil.copytree((published / "current").resolve(), old)
+    shutil.rmtree(published)
+    shutil.copytree(old, published)
+    assert (published / "parquet").is_dir() and not (published / "parquet").is_symlink()
     made = publication.publish(settings)
     for name in publication.STABLE_NAMES:
-        assert (published / name).is_symlink(), name
+        if (published / "current" / name).exists():
+            assert (published / name).is_symlink(), name
     assert check_version(published) == made.version
+    assert not [p for p in published.iterdir() if p.name.startswith(".")]
