@@ -43,6 +43,9 @@ def test_runs_meeting_refuse_with_a_message_and_readers_never_notice(
     warehouse, home = tmp_path / "warehouse", tmp_path / "home"
     shutil.copytree(pipeline_env["warehouse"], warehouse, symlinks=True)
     env = run_env(pipeline_env["raw"], warehouse, home)
+    # the instance's storage is created once, before two processes meet (as the daemon unit
+    # does with `dagster instance migrate`): created at the same moment it can break
+    dg.DagsterInstance.from_config(str(home)).dispose()
     published = warehouse / "published"
     first = check_version(published)
     reader = Reader(published)
