@@ -120,7 +120,9 @@ def publish(settings: Settings, run_id: str = "") -> Published:
     except Exception as exc:
         if is_disk_full(exc):
             shutil.rmtree(staging, ignore_errors=True)  # frees the space it took
-            raise DiskFullError(disk_full_message(out, f"publiceringen {version}")) from exc
+            # the system's own words last, for whoever searches for them
+            raise DiskFullError(f"{disk_full_message(out, f'publiceringen {version}')} "
+                                f"({exc})") from exc
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
