@@ -14,6 +14,12 @@ def _run(args: argparse.Namespace) -> int:
     return run_main(force=args.force)
 
 
+def _rebuild(args: argparse.Namespace) -> int:
+    from orchestration.run import main as run_main
+
+    return run_main(rebuild=True)
+
+
 def _generate(args: argparse.Namespace) -> int:
     from orchestration.sample.cli import run
 
@@ -109,8 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="kör nattjobbet (skriver exempeldata om raw/ är tom)")
     run.add_argument("--force", action="store_true",
-                     help="kör även om Dagster anger att en annan körning pågår")
+                     help="kör även om Dagster anger att en körning pågår vars arbetsprocess inte "
+                     "kan ses (en körning vars process är borta känns igen utan flaggan)")
     run.set_defaults(func=_run)
+
+    rebuild = sub.add_parser(
+        "rebuild", help="bygg om arbetsdatabasen från raw/ och kör nattjobbet (historiken "
+        "behålls)")
+    rebuild.set_defaults(func=_rebuild)
 
     gen = sub.add_parser("generate-sample", help="skriv exempelkommunen till en raw/-mapp")
     from orchestration.sample.cli import add_arguments

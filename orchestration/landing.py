@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration.faults import fault_point
 from orchestration.readers.errors import SourceFileError
 
 log = logging.getLogger(__name__)
@@ -482,6 +483,7 @@ def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candida
                          f"select {select} from _incoming limit 0")
         rows += conn.execute(f"insert into landing.{name} by name select {select} "
                              "from _incoming").fetchall()[0][0]
+        fault_point("landing.insert")  # crash tests: killed inside the transaction
         if isinstance(data, Path):
             conn.execute("drop view _incoming")
         else:

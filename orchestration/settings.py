@@ -77,3 +77,75 @@ def payroll_hash_key(settings: Settings) -> bytes:
         key_file.write_text(secrets.token_hex(32), encoding="utf-8")
         key_file.chmod(0o600)
     return key_file.read_text(encoding="utf-8").strip().encode("utf-8")
+
+
+# Who may read what (docs/operations.md, "Personal data and file modes"): the working
+# warehouse, the hash key, quarantine, dbt's target folder and Dagster's storage belong to
+# the pipeline's user alone; published/ is for BI readers. The warehouse folder itself is
+# 0711: others may pass through it to published/ but not list or open what lies beside it.
+PRIVATE_FILE, PRIVATE_DIR, PASS_THROUGH_DIR = 0o600, 0o700, 0o711
+QUARANTINE_RETENTION_ENV = "UPPFOLJNING_QUARANTINE_RETENTION_DAYS"
+DEFAULT_QUARANTINE_RETENTION_DAYS = 30
+
+
+def restrict_file_modes(settings: Settings, dagster_home: Path | None = None) -> None:
+    """Set the process umask to 077, so every file the pipeline (and dbt, its child) creates
+    is private whatever the caller's umask, and tighten what an earlier umask left open.
+    Publication opens its own files up for readers explicitly (orchestration/publish.py)."""
+    os.umask(0o077)
+    if settings.warehouse_dir.is_dir():
+        settings.warehouse_dir.chmod(PASS_THROUGH_DIR)
+        for path in settings.warehouse_dir.iterdir():
+            if path.name == settings.published_dir.name or path.is_symlink():
+                continue
+            _restrict_tree(path)
+    if dagster_home is not None and dagster_home.is_dir():
+        _restrict_tree(dagster_home, top_only=True)
+
+
+_secured: set[Path] = set()
+
+
+def secure_once(settings: Settings) -> None:
+    """restrict_file_modes once per process and warehouse (every step asks for settings)."""
+    if settings.warehouse_dir not in _secured:
+        home = os.environ.get("DAGSTER_HOME")
+        restrict_file_modes(settings, Path(home) if home else None)
+        purge_quarantine_copies(settings)
+        _secured.add(settings.warehouse_dir)
+
+
+def _restrict_tree(path: Path, top_only: bool = False) -> None:
+    if path.is_symlink():
+        return
+    if path.is_dir():
+        path.chmod(PRIVATE_DIR)
+        if top_only:  # nobody else can enter, so what is inside need not be walked
+            return
+        for child in path.rglob("*"):
+            if child.is_symlink():
+                continue
+            child.chmod(PRIVATE_DIR if child.is_dir() else PRIVATE_FILE)
+    elif path.is_file():
+        path.chmod(PRIVATE_FILE)
+
+
+def purge_quarantine_copies(settings: Settings, now: float | None = None) -> list[Path]:
+    """Copies of rejected files (payroll copies hold personnummer and names) are deleted after
+    UPPFOLJNING_QUARANTINE_RETENTION_DAYS (30); their reason files (file, line, reason) stay."""
+    import time
+
+    days = float(os.environ.get(QUARANTINE_RETENTION_ENV, "").strip()
+                 or DEFAULT_QUARANTINE_RETENTION_DAYS)
+    limit = (now or time.time()) - days * 86400
+    purged = []
+    root = settings.quarantine_dir
+    if not root.is_dir():
+        return purged
+    for path in root.rglob("*"):
+        # ctime: when the copy was made (copy2 keeps the delivered file's mtime)
+        if path.is_file() and not path.name.endswith(".reason.txt") \
+                and path.stat().st_ctime < limit:
+            path.unlink()
+            purged.append(path)
+    return purged

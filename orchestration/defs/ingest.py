@@ -9,6 +9,7 @@ import duckdb
 from orchestration import landing
 from orchestration.defs.partitions import mark_months_loaded
 from orchestration.defs.resources import Warehouse
+from orchestration.faults import fault_point
 
 
 def load_source(
@@ -39,6 +40,7 @@ def load_source(
                   for t in tables}
         if describe is not None:
             counts.update(describe(conn))
+    fault_point("landing.between_sources")  # crash tests: one source committed, others not
     for o in outcomes:
         if o.status == "quarantined":
             context.log.warning(f"Karantän: {o.reason}")

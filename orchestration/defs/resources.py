@@ -15,7 +15,8 @@ from dagster_dbt import DbtCliResource
 from packaging.version import Version
 
 from orchestration import landing
-from orchestration.settings import DBT_PROJECT_DIR, Settings, get_settings
+from orchestration.diskspace import disk_full_message, is_disk_full
+from orchestration.settings import DBT_PROJECT_DIR, Settings, get_settings, secure_once
 
 LOCK_RETRIES = 3
 LOCK_WAIT_ENV = "UPPFOLJNING_LOCK_WAIT_SECONDS"
@@ -50,7 +51,9 @@ class Warehouse(dg.ConfigurableResource):
     as_of_date: str = ""
 
     def settings(self) -> Settings:
-        return get_settings(self.raw_dir, self.warehouse_dir, self.as_of_date)
+        settings = get_settings(self.raw_dir, self.warehouse_dir, self.as_of_date)
+        secure_once(settings)
+        return settings
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -68,12 +71,24 @@ class Warehouse(dg.ConfigurableResource):
     def _opened(self, open_: Callable[[Path], duckdb.DuckDBPyConnection]
                 ) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.settings().duckdb_path
-        with retry_when_locked(path):
+        with retry_when_locked(path), disk_full_said(path):
             conn = open_(path)
         try:
-            yield conn
+            with disk_full_said(path):
+                yield conn
         finally:
             conn.close()
+
+
+@contextmanager
+def disk_full_said(path: Path) -> Iterator[None]:
+    """A full disk fails the step with a Swedish sentence (the transaction was rolled back)."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        raise dg.Failure(description=disk_full_message(path, "arbetsdatabasen")) from exc
 
 
 class DbtCli(DbtCliResource):

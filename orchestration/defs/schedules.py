@@ -14,6 +14,9 @@ import dagster as dg
 
 from orchestration.defs import keys
 from orchestration.defs.jobs import nightly_job
+from orchestration.rebuild import prepare_warehouse
+from orchestration.settings import get_settings
+from orchestration.workers import fail_stale_runs, record_daemon_worker
 
 TIMEZONE = "Europe/Stockholm"
 NIGHTLY_CRON_ENV = "UPPFOLJNING_NIGHTLY_CRON"
@@ -48,6 +51,14 @@ def build_nightly_schedule(cron: str | None = None) -> dg.ScheduleDefinition:
         f"Tid ändras med {NIGHTLY_CRON_ENV} (cron, svensk tid).",
     )
     def nightly_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+        # a killed run (reboot, power cut) would hold this one in the queue for six hours:
+        # a run whose worker process is gone is failed now, with the reason
+        for message in fail_stale_runs(context.instance):
+            context.log.warning(message)
+        # a damaged working file is moved aside here, before the run, so the night rebuilds
+        # it from raw/ (orchestration/rebuild.py); a file in use is left alone
+        for message in prepare_warehouse(get_settings()):
+            context.log.warning(message)
         # the run key makes a tick that is evaluated twice (daemon restart) launch one run
         when = context.scheduled_execution_time
         return dg.RunRequest(
@@ -69,9 +80,19 @@ def build_survey_fetch_schedule(cron: str | None = None) -> dg.ScheduleDefinitio
     )
 
 
+@dg.run_status_sensor(run_status=dg.DagsterRunStatus.STARTED, name="run_worker_recorder",
+                      default_status=dg.DefaultSensorStatus.RUNNING,
+                      minimum_interval_seconds=15,
+                      description="Antecknar värd, process-id och starttid för varje körnings "
+                      "arbetsprocess, så att en dödad körning känns igen och inte blockerar kön.")
+def run_worker_recorder(context: dg.RunStatusSensorContext) -> None:
+    if record_daemon_worker(context.instance, context.dagster_run):
+        context.log.info(f"Arbetsprocessen för {context.dagster_run.run_id} antecknad.")
+
+
 @dg.definitions
 def schedules() -> dg.Definitions:
     defined = [build_nightly_schedule()]
     if os.environ.get(SURVEY_FETCH_ENV, "").strip() == "1":
         defined.append(build_survey_fetch_schedule())
-    return dg.Definitions(schedules=defined)
+    return dg.Definitions(schedules=defined, sensors=[run_worker_recorder])

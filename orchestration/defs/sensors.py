@@ -31,6 +31,7 @@ from orchestration.landing import fingerprint
 from orchestration.readers.payroll import payroll_period_from_name
 from orchestration.readers.sie.header import fiscal_months, voucher_months_hint
 from orchestration.settings import get_settings
+from orchestration.workers import fail_stale_runs
 
 SOURCE_KEYS: dict[str, dg.AssetKey] = {
     "registry": keys.REGISTRY,
@@ -178,6 +179,9 @@ def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
                          else "."))
         return dg.SensorResult(skip_reason=reason, cursor=cursor)
 
+    # a killed run would hold this one back in the queue: fail it now if its worker is gone
+    for message in fail_stale_runs(context.instance):
+        context.log.warning(message)
     if context.repository_def is None:
         raise dg.DagsterInvariantViolationError(
             "raw_files_sensor needs its code location's asset graph to resolve the selection")

@@ -7,6 +7,7 @@ import json
 import dagster as dg
 
 from orchestration.defs.resources import Warehouse
+from orchestration.faults import fault_point
 from orchestration.settings import EXPECTATIONS_DIR
 from orchestration.validation.suites import Suite, SuiteResult, load_suites, run_suite
 
@@ -34,6 +35,7 @@ def build_check(suite: Suite) -> dg.AssetChecksDefinition:
     )
     def _check(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.read() as conn:
+            fault_point("checks.run")  # crash tests: killed while a suite reads the warehouse
             result = run_suite(conn, suite)
         return dg.AssetCheckResult(
             passed=result.success,

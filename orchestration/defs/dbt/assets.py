@@ -17,6 +17,7 @@ from dagster_dbt import (
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.partitions import SINGLE_RUN
 from orchestration.defs.resources import Warehouse, retry_when_locked
+from orchestration.faults import fault_point
 from orchestration.validation.suites import import_gx_in_background
 
 
@@ -62,4 +63,7 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     target = settings.warehouse_dir / ".dbt_target"
     import_gx_in_background()  # the suites run after this step
     with retry_when_locked(settings.duckdb_path):  # dbt opens the file in its own process
-        yield from dbt.cli(args, context=context, target_path=target).stream()
+        for n, event in enumerate(dbt.cli(args, context=context, target_path=target).stream()):
+            if n == 10:
+                fault_point("dbt.build")  # crash tests: killed with dbt half-way
+            yield event

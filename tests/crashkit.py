@@ -1,0 +1,133 @@
+"""Helpers for the crash tests: run `uppfoljning run` as a real process (killable, in a
+session of its own so a SIGKILL takes its dbt child too), a digest of the mart, and a BI
+reader that checks the published version while publications happen."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import PROJECT_ROOT
+
+# columns that say when a run happened, not what it computed
+TIME_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIME")
+
+
+def run_env(raw: Path, warehouse: Path, home: Path, **extra: str) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UPPFOLJNING_FAULT")}
+    env.update(RAW_DIR=str(raw), WAREHOUSE_DIR=str(warehouse), DAGSTER_HOME=str(home),
+               PAYROLL_HASH_KEY="test-key-not-secret", UPPFOLJNING_LOCK_WAIT_SECONDS="1",
+               **extra)
+    env.pop("AS_OF_DATE", None)
+    return env
+
+
+def uppfoljning(env: dict[str, str], *args: str, fault: str | None = None,
+                timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`uppfoljning <args>` (default: run) in a new session; with `fault`, the process kills
+    itself with SIGKILL at that point (orchestration/faults.py)."""
+    env = dict(env)
+    if fault:
+        env["UPPFOLJNING_FAULT_AT"] = fault
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    try:
+        return subprocess.run([sys.executable, "-m", "orchestration.cli", *(args or ("run",))],
+                              env=env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=timeout, start_new_session=True)
+    finally:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CHILD_CPU.append((fault or "-", after.ru_utime + after.ru_stime
+                          - before.ru_utime - before.ru_stime))
+
+
+# (fault point, CPU seconds) of every run started here: the tests print them, since wall
+# time on a shared machine says little
+CHILD_CPU: list[tuple[str, float]] = []
+
+
+def cpu_report() -> str:
+    total = sum(c for _, c in CHILD_CPU)
+    return (f"runs' CPU {total:.1f} s: "
+            + ", ".join(f"{f} {c:.1f}" for f, c in CHILD_CPU))
+
+
+def mart_digest(database: Path) -> dict[str, tuple[int, int]]:
+    """Per mart table: row count and an order-independent sum of row hashes over every
+    column except run timestamps."""
+    digest = {}
+    with duckdb.connect(str(database), read_only=True) as conn:
+        tables = [r[0] for r in conn.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_type = 'BASE TABLE' order by 1").fetchall()]
+        for table in tables:
+            columns = [name for name, kind in conn.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                [table]).fetchall() if kind not in TIME_TYPES]
+            cols = ", ".join(f'"{c}"' for c in columns)
+            digest[table] = tuple(conn.execute(
+                f"select count(*), coalesce(sum(hash(struct_pack({cols}))::hugeint), 0)::varchar "
+                f"from marts.{table}").fetchall()[0])
+    return digest
+
+
+def check_version(published: Path) -> str | None:
+    """What a careful BI reader sees: `current` resolved once, then its VERSION.json against
+    every file it lists and against the DuckDB copy's own record. None if nothing is
+    published yet; raises AssertionError on a mix or a missing file."""
+    current = published / "current"
+    if not current.exists():
+        assert not (published / "VERSION.json").exists() or current.is_symlink()
+        return None
+    folder = current.resolve()
+    manifest = json.loads((folder / "VERSION.json").read_text(encoding="utf-8"))
+    for name, size in manifest["files"].items():
+        assert (folder / name).stat().st_size == size, f"{name} in {folder.name}"
+    with duckdb.connect(str(folder / "governance.duckdb"), read_only=True) as conn:
+        held = conn.execute("select version from publication").fetchall()[0][0]
+    assert held == manifest["version"] == folder.name
+    # the stable path BI tools were given opens too, at every instant
+    assert (published / "governance.duckdb").stat().st_size > 0
+    return manifest["version"]
+
+
+class Reader(threading.Thread):
+    """Checks the published version again and again until stopped; keeps what it saw."""
+
+    def __init__(self, published: Path) -> None:
+        super().__init__(daemon=True)
+        self.published = published
+        self.seen: list[str] = []
+        self.errors: list[str] = []
+        self.reads = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                version = check_version(self.published)
+            except Exception as exc:  # any error a reader meets is a failure of the test
+                self.errors.append(f"{type(exc).__name__}: {exc}")
+            else:
+                self.reads += 1
+                if version is None and self.seen:
+                    self.errors.append("nothing published after a version was")
+                if version and (not self.seen or self.seen[-1] != version):
+                    self.seen.append(version)
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(10)
