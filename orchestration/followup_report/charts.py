@@ -1,0 +1,84 @@
+"""Charts drawn at build time as inline SVG with Altair (Vega-Lite) and vl-convert, which
+bundles Vega and renders without a browser or a network: the report needs no JavaScript and
+loads nothing. Altair was chosen because it is a grammar of graphics whose specification is
+data (easy to test and to keep consistent across reports) and vl-convert renders it offline in
+a fraction of a second. Each chart comes with a text alternative; the report puts the chart's
+data table beside it, so colour and shape are never the only way to read a chart."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import altair as alt
+import vl_convert as vlc
+
+FONT = "DejaVu Sans"
+INK = "#1a1a1a"
+# Okabe–Ito colours (distinguishable with the common colour-vision deficiencies)
+SOURCE_COLOURS = {"Statsbidrag": "#0072B2", "Mandatmedel": "#E69F00", "Ram": "#009E73"}
+_CONFIG = {
+    "aria": False,  # the whole chart is one image with our own text alternative
+    "font": FONT,
+    "axis": {"labelColor": INK, "titleColor": INK, "labelFontSize": 11, "titleFontSize": 11,
+             "gridColor": "#d0d0d0"},
+    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 11, "titleFontSize": 11},
+    "view": {"stroke": None},
+}
+
+
+def _svg(chart: alt.TopLevelMixin, label: str) -> str:
+    spec = chart.to_dict()
+    spec["config"] = _CONFIG
+    svg = vlc.vegalite_to_svg(spec)
+    svg = re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ',
+                 svg.strip(), count=1)
+    return svg
+
+
+def monthly_outcome(rows: list[dict], label: str) -> str:
+    """Outcome per month as bars and the month's budget as a dashed line with point marks."""
+    data = alt.Data(values=[{"månad": r["month_label"], "Utfall": float(r["outcome_mnkr"]),
+                             "Budget": float(r["budget_mnkr"])} for r in rows])
+    base = alt.Chart(data).encode(x=alt.X("månad:N", sort=None, title="Månad"))
+    bars = base.mark_bar(color="#0072B2").encode(
+        y=alt.Y("Utfall:Q", title="mnkr"))
+    line = base.mark_line(color=INK, strokeDash=[6, 3], point=alt.OverlayMarkDef(
+        shape="diamond", color=INK, size=50)).encode(y="Budget:Q")
+    return _svg((bars + line).properties(width=520, height=200), label)
+
+
+def funding_by_year(rows: list[dict], label: str) -> str:
+    """Stacked bars: who paid each year, in the funding order."""
+    values = [{"år": str(r["year"]), "källa": r["source_label"], "mnkr": float(r["mnkr"]),
+               "ordning": r["order"]} for r in rows]
+    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
+        x=alt.X("år:N", title="År"),
+        y=alt.Y("mnkr:Q", title="mnkr", stack="zero"),
+        color=alt.Color("källa:N", title="Finansiering",
+                        scale=alt.Scale(domain=list(SOURCE_COLOURS),
+                                        range=list(SOURCE_COLOURS.values()))),
+        order=alt.Order("ordning:Q"),
+    ).properties(width=360, height=200)
+    return _svg(chart, label)
+
+
+def indicator_vs_target(rows: list[dict], unit: str, label: str) -> str:
+    """Outcome as a solid line with circles, the target as a dashed line with squares."""
+    values = []
+    for r in rows:
+        if r["outcome"] is not None:
+            values.append({"år": str(r["year"]), "serie": "Utfall", "värde": float(r["outcome"])})
+        if r["target"] is not None:
+            values.append({"år": str(r["year"]), "serie": "Målnivå", "värde": float(r["target"])})
+    chart = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
+        x=alt.X("år:N", title="År"),
+        y=alt.Y("värde:Q", title=unit or "värde", scale=alt.Scale(zero=False)),
+        color=alt.Color("serie:N", title="Serie", scale=alt.Scale(
+            domain=["Utfall", "Målnivå"], range=["#0072B2", "#1a1a1a"])),
+        shape=alt.Shape("serie:N", scale=alt.Scale(domain=["Utfall", "Målnivå"],
+                                                   range=["circle", "square"])),
+        strokeDash=alt.StrokeDash("serie:N", scale=alt.Scale(
+            domain=["Utfall", "Målnivå"], range=[[1, 0], [6, 3]])),
+    ).properties(width=360, height=180)
+    return _svg(chart, label)
