@@ -7,7 +7,10 @@ data table beside it, so colour and shape are never the only way to read a chart
 
 from __future__ import annotations
 
+import json
 import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from html import escape
 
 import altair as alt
@@ -27,16 +30,44 @@ _CONFIG = {
 }
 
 
-def _svg(chart: alt.TopLevelMixin, label: str) -> str:
-    spec = chart.to_dict()
+@dataclass
+class ChartJob:
+    """A chart to draw: its Vega-Lite spec and the label the SVG gets."""
+    spec: dict
+    label: str
+    svg: str = ""
+
+    @property
+    def key(self) -> str:
+        return json.dumps(self.spec, sort_keys=True, default=str)
+
+    def html(self) -> str:
+        return re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(self.label)}" '
+                      'focusable="false" ', self.svg.strip(), count=1)
+
+
+def _render(spec: dict) -> str:
+    # no base URL allowed: a chart can never fetch anything
+    return vlc.vegalite_to_svg(spec, allowed_base_urls=[], format_locale="sv-SE")
+
+
+def render_all(jobs: list[ChartJob], workers: int = 2) -> None:
+    """Draws each distinct chart once (the same chart recurs across the reports of one
+    publication); vl-convert releases the GIL, so two threads use both cores."""
+    unique = {job.key: job.spec for job in jobs}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
+    for job in jobs:
+        job.svg = drawn[job.key]
+
+
+def _svg(chart: alt.TopLevelMixin, label: str) -> ChartJob:
+    spec = chart.to_dict(validate=False)
     spec["config"] = _CONFIG
-    svg = vlc.vegalite_to_svg(spec)
-    svg = re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(label)}" focusable="false" ',
-                 svg.strip(), count=1)
-    return svg
+    return ChartJob(spec, label)
 
 
-def monthly_outcome(rows: list[dict], label: str) -> str:
+def monthly_outcome(rows: list[dict], label: str) -> ChartJob:
     """Outcome per month as bars and the month's budget as a dashed line with point marks."""
     data = alt.Data(values=[{"månad": r["month_label"], "Utfall": float(r["outcome_mnkr"]),
                              "Budget": float(r["budget_mnkr"])} for r in rows])
@@ -48,7 +79,7 @@ def monthly_outcome(rows: list[dict], label: str) -> str:
     return _svg((bars + line).properties(width=520, height=200), label)
 
 
-def funding_by_year(rows: list[dict], label: str) -> str:
+def funding_by_year(rows: list[dict], label: str) -> ChartJob:
     """Stacked bars: who paid each year, in the funding order."""
     values = [{"år": str(r["year"]), "källa": r["source_label"], "mnkr": float(r["mnkr"]),
                "ordning": r["order"]} for r in rows]
@@ -63,7 +94,7 @@ def funding_by_year(rows: list[dict], label: str) -> str:
     return _svg(chart, label)
 
 
-def indicator_vs_target(rows: list[dict], unit: str, label: str) -> str:
+def indicator_vs_target(rows: list[dict], unit: str, label: str) -> ChartJob:
     """Outcome as a solid line with circles, the target as a dashed line with squares."""
     values = []
     for r in rows:
