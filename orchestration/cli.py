@@ -34,6 +34,12 @@ def _status(args: argparse.Namespace) -> int:
     return status_main(["--json"] if args.json else [])
 
 
+def _report(args: argparse.Namespace) -> int:
+    from orchestration.followup_report.cli import report_main
+
+    return report_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="uppfoljning", description="Uppföljning av programmedel: nattkörning och verktyg.")
@@ -58,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         "status", help="senaste körningen, publicerad version, öppna avvikelser")
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=_status)
+
+    report = sub.add_parser(
+        "report", help="bygg uppföljningsrapporten för ett organ och en period (HTML eller PDF)")
+    from orchestration.followup_report.cli import add_arguments as report_arguments
+
+    report_arguments(report)
+    report.set_defaults(func=_report)
     return parser
 
 

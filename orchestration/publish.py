@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.followup_report.build import REPORTS_DIR as FOLLOWUP_DIR
+from orchestration.followup_report.build import write_followup_reports
 from orchestration.settings import Settings
 
 MART_SCHEMA = "marts"
@@ -104,6 +106,7 @@ def publish(settings: Settings, run_id: str = "") -> Published:
                          "? as as_of_date, ? as run_id, now() as published_at",
                          [version, settings.as_of_date.isoformat(), run_id])
             _write_report(conn, exports / REPORT_NAME, settings)
+            write_followup_reports(conn, exports / FOLLOWUP_DIR, settings.as_of_date)
             conn.execute("detach src")
         # every file is complete: each move is atomic, and they follow one another at once
         for staged in sorted(exports.rglob("*")):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from orchestration.followup_report.model import (
     report_specs,
 )
 from orchestration.followup_report.periods import parse_period
-from orchestration.followup_report.queries import Marts
+from orchestration.followup_report.queries import Marts, has_table
 
 TEMPLATES = Path(__file__).with_name("templates")
 REPORTS_DIR = "rapporter"
@@ -121,13 +122,26 @@ def _entry(spec: ReportSpec, ctx: dict[str, Any], pub: Publication, html: str,
             "version": pub.version, "totals": {k: str(v) for k, v in ctx["totals"].items()}}
 
 
+REQUIRED_MARTS = ("rpt_reporting_compliance", "rpt_budget_vs_outcome", "dim_initiatives",
+                  "fct_ledger_lines")
+PDF_SETTING = "UPPFOLJNING_REPORT_PDF"  # 0: HTML only (the test suite's many publications)
+
+
+def pdf_wanted() -> bool:
+    return os.environ.get(PDF_SETTING, "1").strip().lower() not in ("0", "false", "nej", "no")
+
+
 def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: date,
-                           only: tuple[str, str] | None = None, pdf: bool = True,
+                           only: tuple[str, str] | None = None, pdf: bool | None = None,
                            workers: int = 2) -> Built:
-    """Every report (or only one body and period) with its index and voucher pages."""
+    """Every report (or only one body and period) with its index and voucher pages. A
+    warehouse without the marts the reports read (a partial build) gets no reports."""
     started = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    pdf = pdf_wanted() if pdf is None else pdf
     pub = publication(conn, as_of)
+    if not all(has_table(conn, "marts", t) for t in REQUIRED_MARTS):
+        return Built(out, pub.version)
+    out.mkdir(parents=True, exist_ok=True)
     env = environment()
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
     specs = report_specs(conn, pub.as_of)

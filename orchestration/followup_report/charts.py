@@ -30,6 +30,9 @@ _CONFIG = {
 }
 
 
+_ARIA = re.compile(r' (?:role|aria-[a-z]+)="[^"]*"')
+
+
 @dataclass
 class ChartJob:
     """A chart to draw: its Vega-Lite spec and the label the SVG gets."""
@@ -42,8 +45,11 @@ class ChartJob:
         return json.dumps(self.spec, sort_keys=True, default=str)
 
     def html(self) -> str:
+        # Vega marks its groups as graphics-symbol etc.; the chart is read as one image with
+        # the text alternative and the data table beside it, so those roles are dropped
+        inner = _ARIA.sub("", self.svg.strip())
         return re.sub(r"^<svg ", f'<svg role="img" aria-label="{escape(self.label)}" '
-                      'focusable="false" ', self.svg.strip(), count=1)
+                      'focusable="false" ', inner, count=1)
 
 
 def _render(spec: dict) -> str:
@@ -51,14 +57,22 @@ def _render(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec, allowed_base_urls=[], format_locale="sv-SE")
 
 
+_DRAWN: dict[str, str] = {}  # charts drawn earlier in this process (a re-publication)
+_DRAWN_LIMIT = 2000
+
+
 def render_all(jobs: list[ChartJob], workers: int = 2) -> None:
     """Draws each distinct chart once (the same chart recurs across the reports of one
     publication); vl-convert releases the GIL, so two threads use both cores."""
-    unique = {job.key: job.spec for job in jobs}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
+    unique = {job.key: job.spec for job in jobs if job.key not in _DRAWN}
+    if unique:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
+        if len(_DRAWN) + len(drawn) > _DRAWN_LIMIT:
+            _DRAWN.clear()
+        _DRAWN.update(drawn)
     for job in jobs:
-        job.svg = drawn[job.key]
+        job.svg = _DRAWN[job.key]
 
 
 def _svg(chart: alt.TopLevelMixin, label: str) -> ChartJob:

@@ -65,7 +65,8 @@ def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int],
     blank = "'<td class=\"num\">–</td>'"
 
     def guarded(expr: str) -> str:
-        return f"case when {small} then {blank} else concat('<td class=\"num\">', {expr}, '</td>') end"
+        cell = f"concat('<td class=\"num\">', {expr}, '</td>')"
+        return f"case when {small} then {blank} else {cell} end"
 
     row = ("concat('<tr>', " + ", ".join([
         f"concat('<td>', {sql_escape('committee_id')}, '</td>')",
@@ -88,7 +89,8 @@ def write_drilldown(conn: duckdb.DuckDBPyConnection, env: jinja2.Environment, ou
                     context: dict[str, Any]) -> int:
     """Writes every voucher page; returns the number of pages."""
     names = {r["initiative_id"]: r["initiative_name"]
-             for r in rows(conn, "select initiative_id, initiative_name from marts.dim_initiatives")}
+             for r in rows(conn, "select initiative_id, initiative_name "
+                           "from marts.dim_initiatives")}
     months = _voucher_rows(conn)
     payroll = _payroll_rows(conn)
     page = env.get_template("vouchers_month.html.j2")

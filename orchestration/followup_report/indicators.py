@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from orchestration.followup_report.queries import Marts
 
 # (label, css class, symbol): a word and a symbol as well as a colour

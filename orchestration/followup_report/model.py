@@ -144,7 +144,8 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
         initiatives.append({
             **ini, "owner_name": names.get(ini["owner_committee"], ini["owner_committee"]),
             "lines": lines, "monthly": monthly,
-            "budget_period": _sum(mine_p, "budget_sek"), "outcome_period": _sum(mine_p, "outcome_sek"),
+            "budget_period": _sum(mine_p, "budget_sek"),
+            "outcome_period": _sum(mine_p, "outcome_sek"),
             "budget_year": _sum(mine_1, "budget_full_year_sek"),
             "outcome_year": _sum(mine_y, "outcome_sek"),
             "forecast_year": _sum(mine_1, "forecast_full_year_sek"),
@@ -170,8 +171,8 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
             "fte": costs.get((iid, y), {}).get("fte"),
             "participants": costs.get((iid, y), {}).get("participants"),
         } for y in years]
-        ini["carry_over"] = [m for m in mandate if m["mandate_project_code"] == ini["mandate_project"]
-                             and m["year"] == p.year]
+        ini["carry_over"] = [m for m in mandate if m["year"] == p.year
+                             and m["mandate_project_code"] == ini["mandate_project"]]
 
     grants = conn.rows("select * from marts.rpt_grant_followup where grant_year <= ? "
                   "order by grant_year, grant_id", [p.year])
