@@ -79,7 +79,8 @@ def _add_charts(ctx: dict[str, Any]) -> list[charts.ChartJob]:
                                                       "Finansiering per källa och år")
         jobs.append(ctx["chart_funding"])
     for ind in ctx["indicators"]:
-        points = [y for y in ind["years"] if y["outcome"] is not None or y["target"] is not None]
+        points = [y for y in ind["years"] if y["whole"]
+                  and (y["outcome"] is not None or y["target"] is not None)]
         ind["chart"] = None
         if points:
             ind["chart_text"] = " ".join(

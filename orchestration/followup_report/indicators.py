@@ -21,6 +21,12 @@ _FROM_STATUS = {"met": "uppfyllt", "not_met": "ej_uppfyllt", "no_outcome": "bedo
                 "no_target": "ingen_malniva"}
 TRENDS = {"forbattrad": ("förbättrad", "↗"), "oforandrad": ("oförändrad", "→"),
           "forsamrad": ("försämrad", "↘")}
+# the indicators issue's columns, used where the mart has them
+OPTIONAL_COLUMNS = ("assessment", "assessment_label", "trend_vs_previous",
+                    "trend_vs_previous_label", "no_assessment_reason",
+                    "no_assessment_reason_label", "area_id", "area_name",
+                    "is_whole_municipality", "peer_rank", "peer_count", "peers_compared",
+                    "peer_median", "peer_band_label")
 _STATUS_MARKS = {"..": "uppgiften saknas hos källan (..)", ".": "uppgift kan inte förekomma (.)",
                  "-": "inget att redovisa (-)"}
 
@@ -58,12 +64,12 @@ def indicator_rows(conn: Marts, initiative_ids: list[str]
                    ) -> list[dict[str, Any]]:
     """One entry per indicator that follows up any of the initiatives, with its years."""
     cols = conn.table_columns("rpt_indicator_status")
-    extra = [c for c in ("assessment", "trend", "reason", "no_assessment_reason", "area")
-             if c in cols]
+    extra = [c for c in OPTIONAL_COLUMNS if c in cols]
     indicators = conn.rows("select * from marts.dim_indicators order by indicator_id")
     years = conn.rows(f"select indicator_id, year, baseline_year, baseline, target, outcome, "
                  f"outcome_status, status{''.join(', ' + c for c in extra)} "
-                 "from marts.rpt_indicator_status order by indicator_id, year")
+                 "from marts.rpt_indicator_status order by indicator_id, year"
+                 f"{', area_id' if 'area_id' in extra else ''}")
     out = []
     wanted = set(initiative_ids)
     for ind in indicators:
@@ -76,15 +82,23 @@ def indicator_rows(conn: Marts, initiative_ids: list[str]
             key = _key(y.get("assessment")) or _FROM_STATUS.get(y["status"], "bedomning_saknas")
             label, css, symbol = ASSESSMENTS.get(key, (y.get("assessment") or y["status"],
                                                        "s-none", "?"))
-            trend = _key(y.get("trend")) or _trend(previous, y["outcome"],
-                                                   bool(ind["higher_is_better"]))
-            y["assessment_label"], y["css"], y["symbol"] = label, css, symbol
+            if "trend_vs_previous" in y:
+                trend = _key(y["trend_vs_previous"])
+            else:
+                trend = _trend(previous, y["outcome"], bool(ind["higher_is_better"]))
+            y["assessment_label"] = y.get("assessment_label") or label
+            y["css"], y["symbol"] = css, symbol
             y["trend_label"], y["trend_symbol"] = TRENDS.get(trend or "", ("", ""))
-            y["reason"] = y.get("reason") or y.get("no_assessment_reason")
+            if y.get("trend_vs_previous_label"):
+                y["trend_label"] = y["trend_vs_previous_label"]
+            y["area"] = None if y.get("is_whole_municipality", True) else y.get("area_name")
+            y["whole"] = y["area"] is None
+            y["reason"] = y.get("no_assessment_reason_label") or y.get("no_assessment_reason")
             if key == "bedomning_saknas" and not y["reason"]:
                 later = any(z["outcome"] is not None for z in mine[i + 1:])
                 y["reason"] = _reason(ind["source_kind"], y["outcome_status"], later)
-            if y["outcome"] is not None:
+            if y["outcome"] is not None and y["whole"]:
                 previous = y["outcome"]
-        out.append({**ind, "years": mine, "serves": sorted(serves)})
+        out.append({**ind, "years": mine, "serves": sorted(serves),
+                    "has_peers": any(y.get("peer_count") for y in mine)})
     return out

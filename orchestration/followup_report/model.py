@@ -208,7 +208,7 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
     indicators = indicator_rows(conn, ids)
     for ini in initiatives:
         year_rows = [(ind, y) for ind in indicators if ini["initiative_id"] in ind["serves"]
-                     for y in ind["years"] if y["year"] == p.year]
+                     for y in ind["years"] if y["year"] == p.year and y["whole"]]
         ini["indicator_status"] = [(ind["indicator_name"], y) for ind, y in year_rows]
 
     findings = conn.rows("select * from marts.fct_findings where is_open "
