@@ -18,8 +18,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.followup_report.build import REPORTS_DIR as FOLLOWUP_DIR
-from orchestration.followup_report.build import write_followup_reports
 from orchestration.settings import Settings
 
 MART_SCHEMA = "marts"
@@ -106,12 +104,14 @@ def publish(settings: Settings, run_id: str = "") -> Published:
                          "? as as_of_date, ? as run_id, now() as published_at",
                          [version, settings.as_of_date.isoformat(), run_id])
             _write_report(conn, exports / REPORT_NAME, settings)
-            write_followup_reports(conn, exports / FOLLOWUP_DIR, settings.as_of_date)
+            _write_followup_reports(conn, exports, settings)
             conn.execute("detach src")
         # every file is complete: each move is atomic, and they follow one another at once
         for staged in sorted(exports.rglob("*")):
             if staged.is_file():
-                os.replace(staged, out / staged.relative_to(exports))
+                target = out / staged.relative_to(exports)
+                target.parent.mkdir(parents=True, exist_ok=True)  # the reports' folders
+                os.replace(staged, target)
         os.replace(staging, settings.published_duckdb_path)
     finally:
         shutil.rmtree(exports, ignore_errors=True)
@@ -141,6 +141,15 @@ def _write_report(conn: duckdb.DuckDBPyConnection, target: Path, settings: Setti
 
     if "fct_findings" in mart_tables(conn, catalog=_staging_catalog(conn)):
         write_report(conn, load_suites(EXPECTATIONS_DIR), settings.as_of_date, target)
+
+
+def _write_followup_reports(conn: duckdb.DuckDBPyConnection, exports: Path,
+                            settings: Settings) -> None:
+    """The follow-up reports (orchestration/followup_report) from the copy being published,
+    into the staging folder: they go live with the mart version they print."""
+    from orchestration.followup_report.build import REPORTS_DIR, write_followup_reports
+
+    write_followup_reports(conn, exports / REPORTS_DIR, settings.as_of_date)
 
 
 def _staging_catalog(conn: duckdb.DuckDBPyConnection) -> str:

@@ -26,6 +26,12 @@ def one(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
     return conn.execute(sql, params or []).fetchall()[0][0]
 
 
+def test_the_nightly_materialised_the_reports(nightly, reports_dir: Path) -> None:
+    assert "published/followup_reports" in nightly.materialized
+    index = (reports_dir / "index.html").read_text(encoding="utf-8")
+    assert "KS-2022.html" in index and "TB-2023-T2.html" in index
+
+
 def test_ks_2022_figures_match_the_mart(chromium, reports_dir: Path, published: Path) -> None:
     page, _, _ = open_page(chromium, reports_dir / "KS-2022.html", published)
     with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:

@@ -16,7 +16,10 @@ from orchestration.followup_report.build import REPORTS_DIR
 
 
 def published_reports(published_dir: Path) -> dict:
-    """The index of the published reports, checked against the published version."""
+    """The index of the published reports, checked against the published version. With
+    version folders, `published/current` names the version that is live: read through it."""
+    if (published_dir / "current").is_dir():
+        published_dir = published_dir / "current"
     version_file = published_dir / "VERSION.json"
     index_file = published_dir / REPORTS_DIR / "index.json"
     if not index_file.exists():
