@@ -10,11 +10,10 @@ import pytest
 pytestmark = pytest.mark.integration
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
-# one page of each kind: a year's report, a half year, a preliminary tertial, the index, the
+# one page of each kind: a closed period's report, a preliminary one, the index, the
 # auditor's year and month pages, and the validation report
 PAGES = {
     "arsrapport": "rapporter/KS-2022.html",
-    "halvar": "rapporter/KRB-2022-H1.html",
     "preliminar_tertial": "rapporter/TB-2023-T2.html",
     "index": "rapporter/index.html",
     "verifikationer_ar": "rapporter/verifikationer/trygga_unga/2022.html",
