@@ -61,7 +61,8 @@ def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
-    small = f"head_count < {SMALL_CELL_LIMIT}"
+    # published copies already blank these cells (head_count null); the working file does not
+    small = f"(head_count is null or head_count < {SMALL_CELL_LIMIT})"
     blank = "'<td class=\"num\">–</td>'"
 
     def guarded(expr: str) -> str:

@@ -134,3 +134,16 @@ def test_building_every_report_is_quick(published: Path, tmp_path: Path) -> None
     print(f"\n{len(built.reports)} rapporter, {built.voucher_pages} verifikationssidor: "
           f"{cpu:.1f} s CPU, {wall:.1f} s väggtid")
     assert len(built.reports) >= 20 and cpu < 10
+
+
+def test_payroll_cells_of_fewer_than_three_people_are_blank(reports_dir: Path,
+                                                            published: Path) -> None:
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        initiative, period, blanked = conn.execute(
+            "select initiative_id, period, count(*) from marts.fct_payroll_monthly "
+            "where head_count is null group by all order by period limit 1").fetchall()[0]
+    page = (reports_dir / "verifikationer" / initiative / f"{period}.html").read_text("utf-8")
+    payroll = page.split("Lön per månad och kontering", 1)[1]
+    rows = [r for r in payroll.split("<tr>")[1:] if "<td" in r]
+    dashes = [r for r in rows if r.count('<td class="num">–</td>') == 3]
+    assert len(dashes) == blanked  # amount, FTE and head count all blank, the row kept
