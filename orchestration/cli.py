@@ -108,6 +108,12 @@ def _add_onboarding(sub) -> None:
     check.set_defaults(func=_check)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from orchestration.followup_report.cli import report_main
+
+    return report_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="uppfoljning", description="Uppföljning av programmedel: nattkörning och verktyg.")
@@ -139,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     status.set_defaults(func=_status)
     _add_onboarding(sub)
+
+
+
+    report = sub.add_parser(
+        "report", help="bygg uppföljningsrapporten för ett organ och en period (HTML eller PDF)")
+    from orchestration.followup_report.cli import add_arguments as report_arguments
+
+    report_arguments(report)
+    report.set_defaults(func=_report)
     return parser
 
 

@@ -45,8 +45,9 @@ MANIFEST_NAME = "VERSION.json"
 VERSIONS_DIR = "versions"
 CURRENT = "current"
 STAGING_PREFIX = ".staging-"
+FOLLOWUP_DIR = "rapporter"  # the follow-up reports (orchestration/followup_report)
 # the names BI tools were given before version folders; each is a link through `current`
-STABLE_NAMES = (DATABASE_NAME, "parquet", "csv", MANIFEST_NAME, REPORT_NAME)
+STABLE_NAMES = (DATABASE_NAME, "parquet", "csv", MANIFEST_NAME, REPORT_NAME, FOLLOWUP_DIR)
 PUBLIC_FILE, PUBLIC_DIR = 0o644, 0o755
 KEEP_ENV = "UPPFOLJNING_PUBLISHED_VERSIONS"
 PUBLISHED_VERSIONS_KEPT = 3  # the current one and two before it (a reader may still hold one)
@@ -171,6 +172,7 @@ def write_reports(conn: duckdb.DuckDBPyConnection, folder: Path, settings: Setti
     """The one hook for reports: everything a person reads beside the data is written into
     the version folder here, from the copy being published (`conn`), before the switch."""
     _write_report(conn, folder / REPORT_NAME, settings)
+    _write_followup_reports(conn, folder, settings)
 
 
 def switch_current(out: Path, version: str) -> None:
@@ -282,6 +284,15 @@ def _write_report(conn: duckdb.DuckDBPyConnection, target: Path, settings: Setti
 
     if "fct_findings" in mart_tables(conn, catalog=_staging_catalog(conn)):
         write_report(conn, load_suites(EXPECTATIONS_DIR), settings.as_of_date, target)
+
+
+def _write_followup_reports(conn: duckdb.DuckDBPyConnection, folder: Path,
+                            settings: Settings) -> None:
+    """The follow-up reports (orchestration/followup_report) from the copy being published,
+    into the staging folder: they go live with the mart version they print."""
+    from orchestration.followup_report.build import REPORTS_DIR, write_followup_reports
+
+    write_followup_reports(conn, folder / REPORTS_DIR, settings.as_of_date)
 
 
 def _staging_catalog(conn: duckdb.DuckDBPyConnection) -> str:

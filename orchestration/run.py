@@ -223,6 +223,8 @@ def print_summary(report: RunReport, settings: Settings) -> None:
     print(f"    För BI (skrivskyddad kopia):         {settings.published_duckdb_path}")
     print(f"    Parquet-export:                      {settings.published_dir / 'parquet'}")
     print(f"    CSV-export (Excel, semikolon):       {settings.published_dir / 'csv'}")
+    print(f"    Uppföljningsrapporter (HTML, PDF):   "
+          f"{settings.published_dir / 'rapporter' / 'index.html'}")
     print(f"    Karantän:                            {settings.quarantine_dir}")
     print(f"    Dagster-körningar (DAGSTER_HOME):    {os.environ.get('DAGSTER_HOME')}")
     print("    Dagster UI: make dev, sedan http://127.0.0.1:3000")

@@ -12,6 +12,8 @@ import pytest
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# the suite publishes many times: reports as HTML only there; tests/browser builds the PDF
+os.environ.setdefault("UPPFOLJNING_REPORT_PDF", "0")
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 

@@ -1,0 +1,187 @@
+"""Building the reports: every body and period, the index, the voucher pages and a tagged PDF
+beside each report. `write_followup_reports` is what publication calls with the copy being
+published, so the reports land in the same staging folder as the exports and go live with the
+mart version they were built from."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+
+from orchestration.followup_report import charts
+from orchestration.followup_report.drilldown import write_drilldown
+from orchestration.followup_report.formatting import FILTERS, decimal, mnkr
+from orchestration.followup_report.model import (
+    Publication,
+    ReportSpec,
+    build_context,
+    publication,
+    report_specs,
+)
+from orchestration.followup_report.periods import parse_period
+from orchestration.followup_report.queries import Marts, has_table
+
+TEMPLATES = Path(__file__).with_name("templates")
+REPORTS_DIR = "rapporter"
+
+
+@dataclass
+class Built:
+    out_dir: Path
+    version: str
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    voucher_pages: int = 0
+    html_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def _add_charts(ctx: dict[str, Any]) -> list[charts.ChartJob]:
+    """The report's charts: outcome against budget per month and funding by source per year
+    for everything the report covers, and each indicator against its targets."""
+    jobs = []
+    months = ctx["monthly"]
+    ctx["chart_monthly"] = None
+    if any(m["budget"] or m["outcome"] for m in months):
+        used = sum(m["outcome"] for m in months)
+        budget = sum(m["budget"] for m in months)
+        ctx["chart_monthly_text"] = (f"Utfall {mnkr(used)} mot budget {mnkr(budget)} "
+                                     f"{months[0]['month_label']}–{months[-1]['month_label']}.")
+        ctx["chart_monthly"] = charts.monthly_outcome(
+            months, f"Utfall mot budget per månad {ctx['period'].year}")
+        jobs.append(ctx["chart_monthly"])
+    ctx["chart_funding"] = None
+    if ctx["funding_years"]:
+        ctx["chart_funding_text"] = " ".join(
+            f"{f['year']}: kostnad {mnkr(f['cost'])}, varav statsbidrag "
+            f"{mnkr(f['by_source']['state_grant'])}, mandatmedel "
+            f"{mnkr(f['by_source']['mandate'])} och ram {mnkr(f['by_source']['frame'])}."
+            for f in ctx["funding_years"])
+        ctx["chart_funding"] = charts.funding_by_year(ctx["chart_funding_rows"],
+                                                      "Finansiering per källa och år")
+        jobs.append(ctx["chart_funding"])
+    for ind in ctx["indicators"]:
+        points = [y for y in ind["years"] if y["whole"]
+                  and (y["outcome"] is not None or y["target"] is not None)]
+        ind["chart"] = None
+        if points:
+            ind["chart_text"] = " ".join(
+                f"{y['year']}: mål {decimal(y['target']) if y['target'] is not None else '–'}, "
+                f"utfall {decimal(y['outcome']) if y['outcome'] is not None else 'saknas'}."
+                for y in points)
+            ind["chart"] = charts.indicator_vs_target(
+                points, ind["unit"] or "", f"Utfall mot målnivå, {ind['indicator_name']}")
+            jobs.append(ind["chart"])
+    return jobs
+
+
+def render_pdf(html_path: Path) -> Path:
+    """A tagged PDF (PDF/UA-1) beside the HTML, from the same HTML."""
+    from weasyprint import HTML
+
+    target = html_path.with_suffix(".pdf")
+    tmp = target.with_name(f".{target.name}.tmp")
+    HTML(filename=str(html_path)).write_pdf(str(tmp), pdf_variant="pdf/ua-1")
+    tmp.replace(target)
+    return target
+
+
+def _render_pdfs(paths: list[Path], workers: int) -> None:
+    """WeasyPrint is pure Python and single-threaded: processes use both cores."""
+    if workers <= 1 or len(paths) < 2:
+        for path in paths:
+            render_pdf(path)
+        return
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that holds DuckDB
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        list(pool.map(render_pdf, paths))
+
+
+def _entry(spec: ReportSpec, ctx: dict[str, Any], pub: Publication, html: str,
+           pdf: bool) -> dict[str, Any]:
+    return {"body": spec.body, "body_name": ctx["body_name"], "period": spec.period.code,
+            "period_label": ctx["period_label"], "preliminary": spec.preliminary,
+            "html": f"{spec.slug}.html", "pdf": f"{spec.slug}.pdf" if pdf else None,
+            "version": pub.version, "totals": {k: str(v) for k, v in ctx["totals"].items()}}
+
+
+REQUIRED_MARTS = ("rpt_reporting_compliance", "rpt_budget_vs_outcome", "dim_initiatives",
+                  "fct_ledger_lines")
+PDF_SETTING = "UPPFOLJNING_REPORT_PDF"  # 0: HTML only (the test suite's many publications)
+
+
+def pdf_wanted() -> bool:
+    return os.environ.get(PDF_SETTING, "1").strip().lower() not in ("0", "false", "nej", "no")
+
+
+def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: date,
+                           only: tuple[str, str] | None = None, pdf: bool | None = None,
+                           workers: int = 2) -> Built:
+    """Every report (or only one body and period) with its index and voucher pages. A
+    warehouse without the marts the reports read (a partial build) gets no reports."""
+    started = time.perf_counter()
+    pdf = pdf_wanted() if pdf is None else pdf
+    pub = publication(conn, as_of)
+    if not all(has_table(conn, "marts", t) for t in REQUIRED_MARTS):
+        return Built(out, pub.version)
+    out.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+    specs = report_specs(conn, pub.as_of)
+    if only:
+        body, period = only
+        specs = [s for s in specs if s.body == body and s.period.code == period] or \
+            _on_demand_spec(conn, body, period, pub.as_of)
+    built = Built(out, pub.version)
+    marts = Marts(conn)
+    contexts = [build_context(marts, spec, pub) for spec in specs]
+    charts.render_all([job for ctx in contexts for job in _add_charts(ctx)], workers)
+    template = env.get_template("report.html.j2")
+    for spec, ctx in zip(specs, contexts, strict=True):
+        (out / f"{spec.slug}.html").write_text(template.render(**ctx, css=css, root=""),
+                                               encoding="utf-8")
+        built.reports.append(_entry(spec, ctx, pub, "", pdf))
+    base_ctx = {"pub": pub, "css": css}
+    built.voucher_pages = write_drilldown(conn, env, out, base_ctx)
+    if not only:
+        years = sorted({parse_period(r["period"]).year for r in built.reports})
+        (out / "index.html").write_text(env.get_template("index.html.j2").render(
+            **base_ctx, root="", reports=built.reports, years=years), encoding="utf-8")
+        (out / "index.json").write_text(json.dumps(
+            {"version": pub.version, "as_of_date": pub.as_of.isoformat(),
+             "reports": built.reports}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    built.html_seconds = time.perf_counter() - started
+    if pdf:
+        _render_pdfs([out / r["html"] for r in built.reports], workers)
+    built.seconds = time.perf_counter() - started
+    return built
+
+
+def _on_demand_spec(conn: duckdb.DuckDBPyConnection, body: str, period: str, as_of: date
+                    ) -> list[ReportSpec]:
+    known = conn.execute("select count(*) from marts.rpt_reporting_compliance where body = ?",
+                         [body]).fetchall()[0][0]
+    if not known:
+        raise ValueError(f"Organet {body!r} har inga rapporter i rapporteringskalendern.")
+    p = parse_period(period)
+    if p.start > as_of:
+        raise ValueError(f"Perioden {period} har inte börjat per {as_of.isoformat()}.")
+    return [ReportSpec(body, p, p.end >= as_of)]

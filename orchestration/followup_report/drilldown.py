@@ -1,0 +1,124 @@
+"""The auditor's pages behind every money figure: per year, per initiative and year, and per
+initiative and month with the voucher lines (file, series and number, date, account,
+committee, object code, amount) and payroll per month and coding. DuckDB assembles the table
+rows of the voucher pages, so Python holds one string per page, never one object per line.
+Payroll cells that cover fewer than three people are blanked, as in the exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+
+from orchestration.followup_report.queries import rows, sql_escape, sql_kr
+
+SMALL_CELL_LIMIT = 3
+KIND_LABELS = {"cost": "kostnad", "grant_income": "bidragsintäkt",
+               "internal_compensation": "internersättning", "unknown_object_code":
+               "okänd objektkod", "other": "övrigt"}
+
+
+def month_href(initiative_id: str, year: int, month: int) -> str:
+    return f"verifikationer/{initiative_id}/{year}-{month:02d}.html"
+
+
+def year_href(initiative_id: str | None, year: int) -> str:
+    return f"verifikationer/{initiative_id}/{year}.html" if initiative_id else \
+        f"verifikationer/{year}.html"
+
+
+def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    kind = "case line_kind " + " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LABELS.items()) \
+        + " else line_kind end"
+    cell = "concat('<td>', {}, '</td>')".format
+    num = "concat('<td class=\"num\">', {}, '</td>')".format
+    row = ("concat('<tr>', " + ", ".join([
+        cell(sql_escape("source_file")),
+        f"concat('<td>', {sql_escape('voucher_series')}, '\u00a0', {sql_escape('voucher_number')},"
+        f" '</td>')",
+        cell("strftime(voucher_date, '%Y-%m-%d')"),
+        cell(sql_escape("account")),
+        cell(sql_escape("committee_id")),
+        cell(sql_escape("object_code")),
+        cell(kind),
+        num(sql_kr("amount_sek")),
+        cell(sql_escape("transaction_text")),
+    ]) + ", '</tr>')")
+    return rows(conn, f"""
+        select initiative_id, year, month, count(*) as lines,
+            sum(amount_sek) filter (where line_kind = 'cost') as cost,
+            sum(amount_sek) filter (where line_kind = 'grant_income') as grant_income,
+            sum(amount_sek) filter (where line_kind = 'internal_compensation') as compensation,
+            sum(amount_sek) as total,
+            string_agg({row}, '' order by voucher_date, voucher_series, voucher_number,
+                       source_file, source_line) as body
+        from marts.fct_ledger_lines
+        where initiative_id is not null
+        group by initiative_id, year, month
+        order by initiative_id, year, month""")
+
+
+def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
+    # published copies already blank these cells (head_count null); the working file does not
+    small = f"(head_count is null or head_count < {SMALL_CELL_LIMIT})"
+    blank = "'<td class=\"num\">–</td>'"
+
+    def guarded(expr: str) -> str:
+        cell = f"concat('<td class=\"num\">', {expr}, '</td>')"
+        return f"case when {small} then {blank} else {cell} end"
+
+    row = ("concat('<tr>', " + ", ".join([
+        f"concat('<td>', {sql_escape('committee_id')}, '</td>')",
+        f"concat('<td>', {sql_escape('account')}, '</td>')",
+        f"concat('<td>', {sql_escape('responsibility_code')}, '</td>')",
+        f"concat('<td>', {sql_escape('object_code')}, '</td>')",
+        f"concat('<td>', {sql_escape('job_title')}, '</td>')",
+        guarded(sql_kr("amount_sek")),
+        guarded("replace(format('{:.1f}', cast(fte as double)), '.', ',')"),
+        guarded("cast(head_count as varchar)"),
+    ]) + ", '</tr>')")
+    return {(r["initiative_id"], r["y"], r["m"]): r["body"] for r in rows(conn, f"""
+        select initiative_id, year(month) as y, month(month) as m,
+            string_agg({row}, '' order by committee_id, account, object_code, job_title) as body
+        from marts.fct_payroll_monthly where initiative_id is not null
+        group by all""")}
+
+
+def write_drilldown(conn: duckdb.DuckDBPyConnection, env: jinja2.Environment, out: Path,
+                    context: dict[str, Any]) -> int:
+    """Writes every voucher page; returns the number of pages."""
+    names = {r["initiative_id"]: r["initiative_name"]
+             for r in rows(conn, "select initiative_id, initiative_name "
+                           "from marts.dim_initiatives")}
+    months = _voucher_rows(conn)
+    payroll = _payroll_rows(conn)
+    page = env.get_template("vouchers_month.html.j2")
+    per_year = env.get_template("vouchers_year.html.j2")
+    count = 0
+    for m in months:
+        target = out / month_href(m["initiative_id"], m["year"], m["month"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.render(
+            **context, root="../../", m=m, name=names.get(m["initiative_id"], m["initiative_id"]),
+            kinds=KIND_LABELS, rows_html=m["body"],
+            payroll_html=payroll.get((m["initiative_id"], m["year"], m["month"]))),
+            encoding="utf-8")
+        count += 1
+    years = sorted({m["year"] for m in months})
+    for y in years:
+        in_year = [m for m in months if m["year"] == y]
+        (out / year_href(None, y)).parent.mkdir(parents=True, exist_ok=True)
+        (out / year_href(None, y)).write_text(per_year.render(
+            **context, root="../", year=y, months=in_year, names=names, initiative=None,
+            month_href=month_href), encoding="utf-8")
+        count += 1
+        for iid in sorted({m["initiative_id"] for m in in_year}):
+            target = out / year_href(iid, y)
+            target.write_text(per_year.render(
+                **context, root="../../", year=y, names=names, initiative=iid,
+                months=[m for m in in_year if m["initiative_id"] == iid], month_href=month_href),
+                encoding="utf-8")
+            count += 1
+    return count

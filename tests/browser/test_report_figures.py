@@ -1,0 +1,149 @@
+"""The sample's KS 2022 report read the way a person reads it (from the HTML in a browser,
+not from the generator) and checked against the mart; two clicks from a figure to the
+vouchers; the PDF beside it holds the same totals."""
+
+from __future__ import annotations
+
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+from test_report_pages import open_page
+
+pytestmark = pytest.mark.integration
+
+
+def amount(text: str) -> Decimal:
+    """'12 600 000 kr' (narrow no-break spaces, a real minus) -> Decimal('12600000')."""
+    digits = re.sub(r"[\s\u202f\u00a0]|kr|mnkr", "", text).replace("\u2212", "-")
+    return Decimal(digits.replace(",", "."))
+
+
+def one(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    return conn.execute(sql, params or []).fetchall()[0][0]
+
+
+def test_the_nightly_materialised_the_reports(nightly, reports_dir: Path) -> None:
+    assert "published/followup_reports" in nightly.materialized
+    index = (reports_dir / "index.html").read_text(encoding="utf-8")
+    assert "KS-2022.html" in index and "TB-2023-T2.html" in index
+
+
+def test_ks_2022_figures_match_the_mart(chromium, reports_dir: Path, published: Path) -> None:
+    page, _, _ = open_page(chromium, reports_dir / "KS-2022.html", published)
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        try:
+            used = page.locator('[data-mandate-used="9120-2022"]').inner_text()
+            assert amount(used) == one(conn, "select mandate_used_sek from "
+                                       "marts.rpt_mandate_projects where year = 2022 and "
+                                       "mandate_project_code = '9120'") == Decimal("12600000")
+            section = page.locator('section[aria-labelledby="mandat"]').inner_text()
+            assert "2022 12,6\u00a0mnkr" in section
+            grant = page.locator('[data-grant="SOS-UO-2022"]').inner_text()
+            assert amount(grant) == one(conn, "select amount_sek from marts.rpt_grant_followup "
+                                        "where grant_id = 'SOS-UO-2022'") == Decimal("11300000")
+            missing = page.locator('#rapporteringskalender tr[data-report="trygga_unga/2022-H1"]')
+            assert missing.get_attribute("data-status") == "missing"
+            assert "saknas" in missing.inner_text() and "Trygga unga" in missing.inner_text()
+            assert one(conn, "select status from marts.rpt_reporting_compliance where body = "
+                       "'KS' and initiative_id = 'trygga_unga' and period = '2022-H1'") == "missing"
+            budget = one(conn, "select sum(budget_full_year_sek) from "
+                         "marts.rpt_budget_vs_outcome where year = 2022 and month = 1")
+            outcome = one(conn, "select sum(outcome_sek) from marts.rpt_budget_vs_outcome "
+                          "where year = 2022")
+            status = page.locator("#status tfoot").inner_text()
+            assert f"{budget:,.0f}".replace(",", "\u202f") in status
+            assert f"{outcome:,.0f}".replace(",", "\u202f") in status
+            assert page.locator("#version").inner_text() == one(
+                conn, "select version from publication")
+        finally:
+            page.close()
+
+
+def test_two_clicks_from_a_ks_figure_to_the_vouchers(chromium, reports_dir: Path,
+                                                     published: Path) -> None:
+    page, _, outside = open_page(chromium, reports_dir / "KS-2022.html", published)
+    try:
+        figure = page.locator("#status tbody tr", has_text="Trygga unga").first \
+            .locator("a[href*='verifikationer/']")
+        shown = amount(figure.inner_text())
+        figure.click()  # first click: the initiative's months of 2022
+        page.wait_for_load_state("load")
+        assert page.url.endswith("verifikationer/trygga_unga/2022.html")
+        months = page.locator("tbody tr")
+        assert sum(amount(months.nth(i).locator("td.num").first.inner_text())
+                   for i in range(months.count())) == shown
+        months.nth(0).locator("a").click()  # second click: the voucher lines of one month
+        page.wait_for_load_state("load")
+        rows = page.locator("table").first.locator("tbody tr")
+        assert rows.count() > 0
+        header = page.locator("table").first.locator("thead").inner_text()
+        for column in ("Fil", "Serie och nummer", "Datum", "Konto", "Nämnd", "Objekt", "Belopp"):
+            assert column in header
+        cost_lines = [amount(rows.nth(i).locator("td.num").inner_text())
+                      for i in range(rows.count()) if "kostnad" in rows.nth(i).inner_text()]
+        total = page.locator("main ul li", has_text="Kostnad").inner_text()
+        assert cost_lines and sum(cost_lines) == amount(total.split(":")[1])
+        assert outside == []
+    finally:
+        page.close()
+
+
+def test_pdf_beside_the_html_holds_the_same_totals(published: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from orchestration.followup_report.build import write_followup_reports
+
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        built = write_followup_reports(conn, tmp_path, date_of(conn), only=("KS", "2022"),
+                                       pdf=True)
+    (report,) = built.reports
+    html = (tmp_path / report["html"]).read_text(encoding="utf-8")
+    reader = PdfReader(tmp_path / report["pdf"])
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])  # tagged
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    figures = re.findall(r'data-figure="(\w+)">(?:<a [^>]*>)?([^<]+)<', html)
+    assert len(figures) >= 6
+    for name, shown in figures:
+        assert shown.strip() in text, (name, shown)
+    assert built.version in text and "12\u202f600\u202f000\u00a0kr" in text
+
+
+def date_of(conn: duckdb.DuckDBPyConnection):
+    from datetime import date
+
+    return date.fromisoformat(str(one(conn, "select as_of_date from publication")))
+
+
+def test_building_every_report_is_quick(published: Path, tmp_path: Path) -> None:
+    """Every report's HTML and voucher pages from the marts; CPU time, since the machine is
+    shared (charts are drawn on two threads, so wall time on a quiet machine is lower)."""
+    from orchestration.followup_report import charts
+    from orchestration.followup_report.build import write_followup_reports
+
+    charts._DRAWN.clear()  # draw every chart again, as a fresh process would
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        cpu, wall = time.process_time(), time.perf_counter()
+        built = write_followup_reports(conn, tmp_path, date_of(conn), pdf=False)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"\n{len(built.reports)} rapporter, {built.voucher_pages} verifikationssidor: "
+          f"{cpu:.1f} s CPU, {wall:.1f} s väggtid")
+    assert len(built.reports) >= 20 and cpu < 10
+
+
+def test_payroll_cells_of_fewer_than_three_people_are_blank(reports_dir: Path,
+                                                            published: Path) -> None:
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        initiative, period, blanked = conn.execute(
+            "select initiative_id, period, count(*) from marts.fct_payroll_monthly "
+            "where head_count is null group by all order by period limit 1").fetchall()[0]
+    page = (reports_dir / "verifikationer" / initiative / f"{period}.html").read_text("utf-8")
+    payroll = page.split("Lön per månad och kontering", 1)[1]
+    rows = [r for r in payroll.split("<tr>")[1:] if "<td" in r]
+    dashes = [r for r in rows if r.count('<td class="num">–</td>') == 3]
+    assert len(dashes) == blanked  # amount, FTE and head count all blank, the row kept
