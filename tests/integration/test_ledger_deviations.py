@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import landing
-from orchestration.defs.ledger.assets import TABLES, _reader, loaded_coverage
+from orchestration.defs.ledger.assets import TABLES, _reader
 from orchestration.settings import DBT_PROJECT_DIR
 
 OWN = Path(__file__).resolve().parents[1] / "fixtures" / "sie"
@@ -30,7 +30,7 @@ def test_bl_style_budgets_reach_staging(tmp_path: Path) -> None:
     try:
         outcomes = landing.ingest(
             conn, "ledger", landing.deliveries(raw, [".se"]),
-            _reader(tmp_path / "work", DIMENSIONS, loaded_coverage(conn)), TABLES,
+            _reader(tmp_path / "work", DIMENSIONS), TABLES,
             tmp_path / "quarantine")
         assert [o.status for o in outcomes] == ["loaded"]
         warnings = conn.execute(
