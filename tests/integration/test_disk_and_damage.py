@@ -24,10 +24,11 @@ from orchestration.settings import get_settings
 
 @pytest.fixture()
 def small_disk(tmp_path: Path):
-    """A 64 MB tmpfs: the sample's warehouse takes about 30 MB of it."""
+    """A 256 MB tmpfs: the sample's warehouse with its published versions and reports takes
+    about 80 MB of it, and a run needs room for another version (the filler takes the rest)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")

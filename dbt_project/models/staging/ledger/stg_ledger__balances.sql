@@ -1,3 +1,4 @@
+{% set balances = source('ledger', 'ledger_balances') %}
 -- Opening and closing balances, results and period balances (#IB #UB #RES #PSALDO, and the
 -- per-object #OIB #OUB) of each fiscal year, once: every file of a year repeats them, so they
 -- are taken from the loaded file that reaches furthest into the year (its #UB is the latest).
@@ -18,9 +19,9 @@ select
     b.period,
     b.account,
     b.object_list,
-    b.responsibility_code,
-    b.project_code,
-    b.object_code,
+    {{ dimension_code(balances, 'responsibility', 'b') }} as responsibility_code,
+    {{ dimension_code(balances, 'project', 'b') }} as project_code,
+    {{ dimension_code(balances, 'object', 'b') }} as object_code,
     cast(b.amount as decimal(18, 2)) as amount_sek,
     b.quantity
 from {{ source('ledger', 'ledger_balances') }} as b
