@@ -51,6 +51,15 @@ def test_a_municipality_without_optional_sources_publishes(
         assert {"source_file", "table_id", "value"} <= scb_columns, scb_columns
         kolada = conn.execute("select count(*) from landing.survey_kolada").fetchall()[0][0]
         assert (kolada > 0) == (keep_survey == "kolada")
+        # what is missing is said once per source, not as a difference per payroll line
+        missing = {r[0] for r in conn.execute(
+            "select subject from marts.fct_findings where check_name = "
+            "'source_without_files'").fetchall()}
+        expected = {"payroll", "grants", "reports"} | ({"survey"} if keep_survey is None
+                                                       else set())
+        assert missing == expected
+        assert conn.execute("select count(*) from marts.fct_findings where check_name = "
+                            "'payroll_vs_ledger'").fetchall() == [(0,)]
         # the ledger still reaches the marts
         assert conn.execute("select count(*) from marts.fct_ledger_lines"
                             ).fetchall()[0][0] > 0
