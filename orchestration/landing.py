@@ -474,10 +474,7 @@ def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candida
                          f"select * from read_parquet('{sql_text(str(data))}')")
         else:
             conn.register("_incoming", data)
-        columns = _first_column(conn, "select column_name from (describe _incoming)")
-        provenance = ("" if "source_file" in columns
-                      else f", '{sql_text(item.name)}' as source_file")
-        select = loaded.projections.get(name, "*") + provenance
+        select = _incoming_select(conn, loaded.projections.get(name, "*"), item.name)
         if not exists:
             conn.execute(f"create table landing.{name} as "
                          f"select {select} from _incoming limit 0")
@@ -512,6 +509,34 @@ def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candida
     )
     return Outcome(item.name, "loaded", rows=rows, replaced=replaced, covers=c.covers,
                    reason=note)
+
+
+def _incoming_select(conn: duckdb.DuckDBPyConnection, projection: str, file_name: str) -> str:
+    """What goes from `_incoming` into a landing table: the reader's projection, and the file
+    name as `source_file` where the reader does not write one itself."""
+    columns = _first_column(conn, "select column_name from (describe _incoming)")
+    provenance = "" if "source_file" in columns else f", '{sql_text(file_name)}' as source_file"
+    return projection + provenance
+
+
+def ensure_tables(conn: duckdb.DuckDBPyConnection, schemas: Mapping[str, pa.Schema],
+                  projections: Mapping[str, str] | None = None) -> list[str]:
+    """Create each landing table that no file has created yet, empty, with the columns a load
+    of the reader's output would give it: a source the municipality does not deliver (the
+    contract leaves payroll, grants, reports and statistics open) then builds as zero rows
+    instead of stopping dbt. Tables that exist are left alone; returns the ones created."""
+    created = []
+    for name, schema in schemas.items():
+        if has_table(conn, name):
+            continue
+        conn.register("_incoming", schema.empty_table())
+        try:
+            select = _incoming_select(conn, (projections or {}).get(name, "*"), "")
+            conn.execute(f"create table landing.{name} as select {select} from _incoming")
+        finally:
+            conn.unregister("_incoming")
+        created.append(name)
+    return created
 
 
 def _status_word(status: str) -> str:

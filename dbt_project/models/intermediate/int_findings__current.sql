@@ -37,6 +37,23 @@ select 'payroll_vs_ledger', 'warning', object_code || '/' || account, period,
     difference_sek
 from reconciliation where kind = 'payroll_vs_ledger'
 
+-- a source the contract leaves open and nothing has been loaded from: its reports are empty,
+-- said once here rather than left for the reader to guess
+union all
+select 'source_without_files', 'warning', s.source, cast(null as varchar),
+    'Inga inlästa filer i raw/' || s.source || '/: ' || s.consequence,
+    cast(null as decimal(18, 2))
+from (values
+    ('payroll', 'lönen jämförs inte med huvudboken och lönerapporterna är tomma.'),
+    ('grants', 'statsbidragsuppföljningen är tom.'),
+    ('reports', 'inga rapporter räknas som levererade.'),
+    ('survey', 'indikatorerna saknar utfall från SCB och Kolada.')
+) as s (source, consequence)
+where not exists (
+    select 1 from {{ source('ledger', 'files') }} as f
+    where f.source = s.source and f.status = 'loaded'
+)
+
 union all
 select 'internal_compensation', 'warning', committee || '/' || initiative_id || '/' || object_code,
     period,

@@ -8,9 +8,15 @@ from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
-from orchestration.readers.grants import read_grant_decisions, read_grant_reports
+from orchestration.readers.grants import (
+    DECISIONS_SCHEMA,
+    REPORTS_SCHEMA,
+    read_grant_decisions,
+    read_grant_reports,
+)
 
-TABLES = ["grant_decisions", "grant_reports"]
+SCHEMAS = {"grant_decisions": DECISIONS_SCHEMA, "grant_reports": REPORTS_SCHEMA}
+TABLES = list(SCHEMAS)
 
 
 def read(item: landing.Delivery) -> landing.Loaded:
@@ -31,4 +37,4 @@ def read(item: landing.Delivery) -> landing.Loaded:
 def grants(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.settings().source_dir("grants")
     return load_source(context, warehouse, "grants", landing.deliveries(folder, [".csv"]),
-                       read, TABLES)
+                       read, TABLES, schemas=SCHEMAS)

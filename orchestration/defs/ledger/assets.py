@@ -24,6 +24,7 @@ from orchestration.defs.ledger.style import (
 from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, requested_months
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.sie import read_sie
+from orchestration.readers.sie import schema as sie_schema
 from orchestration.readers.sie.header import fiscal_months, months_between, voucher_months_hint
 
 SIE_SUFFIXES = (".se", ".si", ".sie")
@@ -37,7 +38,28 @@ PARQUET_TABLES = {
     "budgets": "ledger_budgets",
     "fiscal_years": "ledger_fiscal_years",
 }
+# the tables the asset builds itself beside the reader's Parquet files
+FILES_SCHEMA = pa.schema(
+    [(name, pa.string()) for name in ("source_file", "encoding", "sie_type", "program",
+                                      "company_name", "org_no", "fiscal_year_start")]
+    + [(name, pa.int64()) for name in ("vouchers", "transactions", "unbalanced_vouchers",
+                                       "warnings")]
+    + [(name, pa.string()) for name in ("total_amount", "export_style", "covers_from",
+                                        "covers_to")])
+WARNINGS_SCHEMA = pa.schema([("source_file", pa.string()), ("line", pa.int64()),
+                             ("kind", pa.string()), ("severity", pa.string()),
+                             ("message", pa.string())])
 TABLES = [*PARQUET_TABLES.values(), "ledger_files", "ledger_warnings", "ledger_account_totals"]
+
+
+def landing_schemas(dimensions: dict[str, int]) -> dict[str, pa.Schema]:
+    """Every ledger landing table's schema under the registry's dimensions."""
+    parquet = sie_schema.all_schemas(sie_schema.check_dimensions(dimensions))
+    return {**{table: parquet[name] for name, table in PARQUET_TABLES.items()},
+            "ledger_files": FILES_SCHEMA, "ledger_warnings": WARNINGS_SCHEMA,
+            "ledger_account_totals": pa.schema([
+                ("fiscal_year", pa.int32()), ("account", pa.string()),
+                ("amount", pa.decimal128(18, 2)), ("rows", pa.int64())])}
 DEFAULT_DIMENSIONS = {"responsibility": 1, "project": 6, "object": 22}
 # SIE reserves dimension 7 for the employee: its codes and names are personal data and are
 # dropped on the way in (from object lists and from the declared objects)
@@ -114,7 +136,7 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         first, last, totals = _file_facts(out, int(fiscal_key[:4]) if current else None)
         covers, style = coverage(item.name, year_months, first, last, rules)
         file_key = f"{info.get('org_no') or item.name}:{fiscal_key}"
-        files_row = pa.table({
+        files_row = pa.Table.from_pydict({
             "source_file": [item.name], "encoding": [info["encoding"]],
             "sie_type": [str(info.get("sie_type"))], "program": [info.get("program")],
             "company_name": [info.get("company_name")], "org_no": [info.get("org_no")],
@@ -123,15 +145,12 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
             "unbalanced_vouchers": [len(info["unbalanced_vouchers"])],
             "warnings": [len(info["warnings"])], "total_amount": [info["total_amount"]],
             "export_style": [style], "covers_from": [covers[0]], "covers_to": [covers[1]],
-        })
+        }, schema=FILES_SCHEMA)
         warnings = info["warnings"]
-        warnings_table = pa.table({
-            "source_file": pa.array([item.name] * len(warnings), pa.string()),
-            "line": pa.array([w.get("line") for w in warnings], pa.int64()),
-            "kind": pa.array([w.get("kind") for w in warnings], pa.string()),
-            "severity": pa.array([w.get("severity") for w in warnings], pa.string()),
-            "message": pa.array([w.get("message") for w in warnings], pa.string()),
-        })
+        warnings_table = pa.Table.from_pydict({
+            "source_file": [item.name] * len(warnings),
+            **{c: [w.get(c) for w in warnings] for c in ("line", "kind", "severity", "message")},
+        }, schema=WARNINGS_SCHEMA)
         tables: dict[str, pa.Table | Path] = {
             table: out / f"{name}.parquet" for name, table in PARQUET_TABLES.items()
         }
@@ -210,6 +229,7 @@ def ledger(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Materi
         return load_source(
             context, warehouse, "ledger", deliveries,
             _reader(Path(tmp), dimensions, rules), TABLES,
+            schemas=landing_schemas(dimensions), projections=WITHOUT_EMPLOYEE,
             # the files are read again when the registry names other dimensions or rules
             salt=salt,
             describe=lambda conn: {**_totals(conn), "dimensions": json.dumps(dimensions)},

@@ -10,10 +10,11 @@ from orchestration.defs.ingest import load_source
 from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, requested_months
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.errors import SourceFileError
-from orchestration.readers.payroll import payroll_period_from_name, read_payroll
+from orchestration.readers.payroll import OUTPUT_SCHEMA, payroll_period_from_name, read_payroll
 from orchestration.settings import payroll_hash_key
 
-TABLES = ["payroll_monthly"]
+SCHEMAS = {"payroll_monthly": OUTPUT_SCHEMA}
+TABLES = list(SCHEMAS)
 
 
 @dg.asset(
@@ -42,7 +43,7 @@ def payroll(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mater
         deliveries = [d for d in deliveries if payroll_period_from_name(d.name) in wanted]
     register_months(context, {m for d in deliveries if (m := payroll_period_from_name(d.name))})
     return load_source(context, warehouse, "payroll", deliveries, read, TABLES,
-                       describe=_totals,
+                       schemas=SCHEMAS, describe=_totals,
                        months_of=lambda d: [m] if (m := payroll_period_from_name(d.name)) else [],
                        present=[d.name for d in present])
 

@@ -5,6 +5,7 @@ Its files travel together, so one bad file keeps the whole last good registry in
 from pathlib import Path
 
 import dagster as dg
+import pyarrow as pa
 
 from orchestration import landing
 from orchestration.defs import keys
@@ -35,7 +36,10 @@ def registry_reader(folder: Path, warnings: list[str]):
     return read
 
 
-TABLES = list(SCHEMAS)
+# as the reader hands them over: each row names its YAML file as registry_file
+LANDING_SCHEMAS = {name: pa.schema([f.with_name("registry_file") if f.name == "source_file"
+                                    else f for f in s]) for name, s in SCHEMAS.items()}
+TABLES = list(LANDING_SCHEMAS)
 
 
 @dg.asset(
@@ -50,6 +54,7 @@ def registry(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mate
     warnings: list[str] = []
     result = load_source(context, warehouse, "registry", registry_delivery(folder),
                          registry_reader(folder, warnings), TABLES,
+                         schemas=LANDING_SCHEMAS,
                          describe=lambda conn: {"warnings": "\n".join(warnings) or "-"})
     for w in warnings:
         context.log.warning(w)

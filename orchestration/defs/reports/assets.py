@@ -7,9 +7,10 @@ from orchestration import landing
 from orchestration.defs import keys
 from orchestration.defs.ingest import load_source
 from orchestration.defs.resources import Warehouse
-from orchestration.readers.reports import read_delivered_reports
+from orchestration.readers.reports import DELIVERED_SCHEMA, read_delivered_reports
 
-TABLES = ["reports_delivered"]
+SCHEMAS = {"reports_delivered": DELIVERED_SCHEMA}
+TABLES = list(SCHEMAS)
 
 
 def read(item: landing.Delivery) -> landing.Loaded:
@@ -25,4 +26,4 @@ def read(item: landing.Delivery) -> landing.Loaded:
 def reports(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.settings().source_dir("reports")
     return load_source(context, warehouse, "reports", landing.deliveries(folder, [".csv"]),
-                       read, TABLES)
+                       read, TABLES, schemas=SCHEMAS)

@@ -4,7 +4,6 @@ them live (fetch.py) is a separate asset, off by default."""
 
 
 import dagster as dg
-import pyarrow as pa
 
 from orchestration import landing
 from orchestration.defs import keys
@@ -21,15 +20,11 @@ from orchestration.readers.kolada import (
 )
 from orchestration.readers.survey_csv import OWN_SCHEMA, read_own_measurements
 
-TABLES = ["survey_scb", "survey_kolada", "survey_own", "survey_kolada_groups"]
-# Every delivery writes every table it owns (empty where it has no rows), so each table exists
-# as soon as one survey file does: a municipality without own measurements still builds.
-_EMPTY = {"survey_scb": OBSERVATION_SCHEMA, "survey_kolada": KOLADA_SCHEMA,
-          "survey_own": OWN_SCHEMA, "survey_kolada_groups": GROUP_SCHEMA}
-
-
-def _with_empty(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    return {**{n: s.empty_table() for n, s in _EMPTY.items()}, **tables}
+# Each table exists even before its first file (load_source creates it empty from here), so a
+# municipality without SCB, Kolada or own measurements still builds.
+SCHEMAS = {"survey_scb": OBSERVATION_SCHEMA, "survey_kolada": KOLADA_SCHEMA,
+           "survey_own": OWN_SCHEMA, "survey_kolada_groups": GROUP_SCHEMA}
+TABLES = list(SCHEMAS)
 
 
 def read(item: landing.Delivery) -> landing.Loaded:
@@ -37,16 +32,16 @@ def read(item: landing.Delivery) -> landing.Loaded:
     folder = item.name.split("/", 1)[0] if "/" in item.name else ""
     if path.suffix.lower() == ".csv":
         table = read_own_measurements(path, source_file=item.name)
-        return landing.Loaded(item.name, _with_empty({"survey_own": table}))
+        return landing.Loaded(item.name, {"survey_own": table})
     if folder == "scb" or path.name.lower().startswith("scb"):
         table = jsonstat_observations(path, source_file=item.name)
-        return landing.Loaded(item.name, _with_empty({"survey_scb": table}))
+        return landing.Loaded(item.name, {"survey_scb": table})
     if folder == "kolada" or path.name.lower().startswith("kolada"):
         if is_group_response(load_json(path, item.name)):
             table = read_kolada_group(path, source_file=item.name)
-            return landing.Loaded(item.name, _with_empty({"survey_kolada_groups": table}))
+            return landing.Loaded(item.name, {"survey_kolada_groups": table})
         table = read_kolada(path, source_files=[item.name])
-        return landing.Loaded(item.name, _with_empty({"survey_kolada": table}))
+        return landing.Loaded(item.name, {"survey_kolada": table})
     raise SourceFileError(item.name, "expected a file under survey/scb/ or survey/kolada/, or "
                           "a CSV of the municipality's own measurements")
 
@@ -62,4 +57,4 @@ def read(item: landing.Delivery) -> landing.Loaded:
 def survey(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.settings().source_dir("survey")
     return load_source(context, warehouse, "survey",
-                       landing.deliveries(folder, [".json", ".csv"]), read, TABLES)
+                       landing.deliveries(folder, [".json", ".csv"]), read, TABLES, schemas=SCHEMAS)
