@@ -282,7 +282,7 @@ def _asset_work(asset_names: list[str], ctx: dict[str, Any]) -> Work:
     warehouse = _warehouse(ctx)
     # where an ingestion's time goes: the same functions, wrapped with a clock
     spent = _clock_calls([(landing.Delivery, "sha256", "hash_s"),
-                          (landing, "_load", "load_s"),
+                          (landing, "_replace", "load_s"),
                           (ledger_module, "read_sie", "read_s"),
                           (payroll_module, "read_payroll", "read_s")])
 
