@@ -43,7 +43,9 @@ def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         cell(sql_escape("committee_id")),
         cell(sql_escape("object_code")),
         cell(kind),
-        num(sql_kr("amount_sek")),
+        # null only where publication withholds it (fct_ledger_lines.amount_sek is never
+        # null in the mart): a payroll line about fewer than three people
+        num(f"case when amount_sek is null then 'skyddat' else {sql_kr('amount_sek')} end"),
         cell(sql_escape("transaction_text")),
     ]) + ", '</tr>')")
     return rows(conn, f"""
@@ -61,8 +63,13 @@ def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
-    # published copies already blank these cells (head_count null); the working file does not
-    small = f"(head_count is null or head_count < {SMALL_CELL_LIMIT})"
+    # published copies withhold these cells (orchestration/publish_privacy.py marks them in
+    # `suppression`); a copy without that column is judged by its head counts
+    marked = conn.execute("select count(*) from information_schema.columns where table_schema "
+                          "= 'marts' and table_name = 'fct_payroll_monthly' and column_name = "
+                          "'suppression'").fetchone()[0]
+    small = f"(head_count is null or head_count < {SMALL_CELL_LIMIT}" + \
+        (" or suppression is not null)" if marked else ")")
     blank = "'<td class=\"num\">–</td>'"
 
     def guarded(expr: str) -> str:
