@@ -9,7 +9,10 @@ payroll series and the payroll head counts, never a code of the sample.
 Levels (docs/operations.md, "Personal data"):
 - A *payroll cell* is one month, initiative, committee, account, responsibility code and
   object code: the coding a payroll posting has in the ledger. Its people are the head
-  counts of its payroll rows (job titles), added up.
+  counts of its payroll rows (job titles), added up. The ledger's lines in the payroll series
+  (registry: ledger.payroll_series) make cells too, with no people when payroll has none.
+  A withheld cell withholds every programme ledger line on its coding, in any series (a
+  salary corrected by hand in another series is still a salary).
 - A *group* is one initiative, committee and month: the finest level at which the marts
   publish a total over payroll and other costs (rpt_budget_vs_outcome). The group total is
   always published, so what is withheld inside a group can be derived as one sum: the
@@ -21,10 +24,13 @@ Levels (docs/operations.md, "Personal data"):
 One person paid on two accounts is in two cells of the same group, so the people of a set of
 cells are counted per account and the largest count is taken (never added across accounts).
 
-Published tables get a `suppression` column: null where nothing is withheld, 'primary' or
-'secondary' where the amounts are null because they are withheld, so a withheld value can be
-told from an empty one. Totals in rpt_* and dim_* tables are published as they are in the
-working mart: an auditor reconciles them against the working warehouse."""
+Also withheld: rpt_reconciliation's payroll_vs_ledger rows and fct_findings' payroll_vs_ledger
+findings (amounts and message) for a month, account and object code with a withheld cell.
+
+These four tables get a `suppression` column in the published copy: null where nothing is
+withheld, 'primary' or 'secondary' where the amounts are null because they are withheld, so a
+withheld value can be told from an empty one. Totals in rpt_* and dim_* tables are published
+as they are in the working mart: an auditor reconciles them against the working warehouse."""
 
 from __future__ import annotations
 
@@ -33,10 +39,7 @@ import duckdb
 SMALL_CELL_LIMIT = 3  # payroll amounts covering fewer people are withheld in everything BI reads
 PAYROLL_AMOUNT_COLUMNS = ("amount_sek", "hours", "head_count", "fte")
 RECONCILIATION_AMOUNT_COLUMNS = ("expected_sek", "actual_sek", "difference_sek")
-SUPPRESSION_COLUMN = "suppression"
 PROTECTED_DETAIL = "Lön och huvudbok skiljer (beloppen visas inte: färre än tre personer)"
-PROTECTED_TABLES = ("fct_payroll_monthly", "fct_ledger_lines", "rpt_reconciliation",
-                    "fct_findings")
 CELL_KEY = ("initiative_id", "committee_id", "year", "month", "account", "responsibility_code",
             "object_code")
 GROUP_KEY = ("initiative_id", "committee_id", "year", "month")
