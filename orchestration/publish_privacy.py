@@ -13,8 +13,9 @@ Levels (docs/operations.md, "Personal data"):
   (registry: ledger.payroll_series) make cells too, with no people when payroll has none.
   A withheld cell withholds every programme ledger line on its coding, in any series (a
   salary corrected by hand in another series is still a salary).
-- A *group* is one initiative, committee and month: the finest level at which the marts
-  publish a total over payroll and other costs (rpt_budget_vs_outcome). The group total is
+- A *group* is one initiative, committee, object code and month: the finest level at which
+  a total over payroll and other costs is published (KLK's internal compensation lines and
+  their reconciliation; rpt_budget_vs_outcome adds the object codes up). The group total is
   always published, so what is withheld inside a group can be derived as one sum: the
   withheld cells of a group must together cover at least SMALL_CELL_LIMIT people, or be all
   of its payroll (a group of fewer people: the residual risk the GDPR section states).
@@ -42,7 +43,7 @@ RECONCILIATION_AMOUNT_COLUMNS = ("expected_sek", "actual_sek", "difference_sek")
 PROTECTED_DETAIL = "Lön och huvudbok skiljer (beloppen visas inte: färre än tre personer)"
 CELL_KEY = ("initiative_id", "committee_id", "year", "month", "account", "responsibility_code",
             "object_code")
-GROUP_KEY = ("initiative_id", "committee_id", "year", "month")
+GROUP_KEY = ("initiative_id", "committee_id", "object_code", "year", "month")
 
 
 def _eq(columns: tuple[str, ...], left: str, right: str) -> str:

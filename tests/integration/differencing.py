@@ -17,6 +17,7 @@ import duckdb
 LIMIT = 3
 CELL = "initiative_id, committee_id, year, month, account, responsibility_code, object_code"
 GROUP = "initiative_id, committee_id, year, month"
+FINE = "initiative_id, committee_id, object_code, year, month"  # publish_privacy's group
 PAYROLL_KEY = ("month", "initiative_id", "committee_id", "account", "responsibility_code",
                "object_code", "job_title", "source_file")
 AMOUNT = re.compile(r"−?-?\d{1,3}(?:[\u202f\u00a0 ]\d{3})*,\d{2}|-?\d+\.\d{2}\b")
@@ -55,6 +56,21 @@ def _truth(conn: duckdb.DuckDBPyConnection) -> None:
         from work.marts.fct_ledger_lines as w
         join pub.marts.fct_ledger_lines as p on p.ledger_line_id = w.ledger_line_id
         left join cells as c on {_same(CELL, 'c', 'w')}""")
+    # publish_privacy's groups, and the residual ones: all payroll withheld, under three people
+    conn.execute(f"""
+        create or replace temp table fine as
+        with c as (
+            select {CELL}, max(people) as people, bool_and(published_sek is null) as withheld
+            from lines where payroll and initiative_id is not null group by all),
+        a as (
+            select {FINE}, account, sum(people) as n, bool_and(withheld) as withheld
+            from c group by all)
+        select {FINE}, max(n) as people, bool_and(withheld) as all_withheld
+        from a group by all""")
+    conn.execute(f"""
+        create or replace temp table lines as
+        select l.*, coalesce(f.all_withheld and f.people < {LIMIT}, false) as fine_residual
+        from lines as l left join fine as f on {_same(FINE, 'f', 'l')}""")
 
 
 def _same(columns: str, left: str, right: str) -> str:
@@ -134,41 +150,50 @@ def _line_less_rows(conn: duckdb.DuckDBPyConnection, out: Attack) -> None:
     out.leaks += [f"cell {r[:-1]}: lines less rows cover {r[-1]} people" for r in found]
 
 
+def _scope_totals(conn: duckdb.DuckDBPyConnection, out: Attack, route: str, totals: str,
+                  key: str, exact: bool) -> None:
+    """A published total over cost lines (`totals`: `key` and total) less the cost lines
+    shown in its scope: the withheld lines' sum. It must cover three people, unless every
+    withheld line in it belongs to a residual group."""
+    cell_people = f"""select {key}, account, responsibility_code, max(people) as people
+        from lines where payroll and published_sek is null and line_kind = 'cost'
+        group by all"""
+    rows = conn.execute(f"""
+        with total as ({totals}),
+        scope as (
+            select {key}, coalesce(sum(published_sek), 0) as shown,
+                coalesce(sum(amount_sek) filter (where published_sek is null), 0) as withheld,
+                count(*) filter (where published_sek is null) as withheld_lines,
+                coalesce(bool_and(fine_residual) filter (where published_sek is null), true)
+                    as residual
+            from lines where line_kind = 'cost' group by all),
+        people as ({_people(cell_people, key)})
+        select {key}, t.total - s.shown, s.withheld, s.withheld_lines, coalesce(p.people, 0),
+            s.residual
+        from total as t join scope as s using ({key}) left join people as p using ({key})
+        """).fetchall()
+    out.routes[route] = len(rows)
+    for *scope, derived, withheld, n, people, residual in rows:
+        if exact and derived != withheld:  # the route is real: it derives what was withheld
+            out.leaks.append(f"{route} {scope}: derives {derived}, withheld {withheld}")
+        if n and people < LIMIT and not residual:
+            out.leaks.append(f"{route} {scope}: withheld lines cover {people} people")
+
+
 def _group_totals(conn: duckdb.DuckDBPyConnection, out: Attack) -> None:
     """rpt_budget_vs_outcome's outcome per initiative, committee and month (over funding
-    sources) less the visible cost lines: the withheld cost lines' sum."""
-    rows = conn.execute(f"""
-        with total as (
-            select initiative_id, committee as committee_id, year, month,
-                sum(outcome_sek) as total
-            from pub.marts.rpt_budget_vs_outcome group by all),
-        shown as (
-            select {GROUP}, coalesce(sum(published_sek), 0) as shown,
-                coalesce(sum(amount_sek) filter (where published_sek is null), 0) as withheld,
-                count(*) filter (where published_sek is null) as withheld_lines
-            from lines where line_kind = 'cost' group by all),
-        withheld_people as ({_people('select * from lines where published_sek is null and '
-                                     "line_kind = 'cost' and payroll", GROUP)}),
-        group_people as ({_people(f'select {CELL}, max(people) as people from lines '
-                                  'where payroll group by all', GROUP)}),
-        all_withheld as (
-            select {GROUP}, bool_and(published_sek is null) as all_withheld
-            from lines where payroll group by all)
-        select {GROUP}, t.total - s.shown as derived, s.withheld, s.withheld_lines,
-            coalesce(w.people, 0), coalesce(g.people, 0), coalesce(a.all_withheld, false)
-        from total as t join shown as s using ({GROUP})
-        left join withheld_people as w using ({GROUP})
-        left join group_people as g using ({GROUP})
-        left join all_withheld as a using ({GROUP})""").fetchall()
-    out.routes["group total less lines"] = len(rows)
-    for *key, derived, withheld, n, people, group_people, all_withheld in rows:
-        if derived != withheld:  # the route is real: what it derives is what was withheld
-            out.leaks.append(f"group {key}: route derives {derived}, withheld {withheld}")
-        if n and people < LIMIT:
-            if all_withheld and group_people < LIMIT:
-                out.residual.append(tuple(key))
-            else:
-                out.leaks.append(f"group {key}: withheld lines cover {people} people")
+    sources), and KLK's compensation lines per committee, initiative, object code and month,
+    each less the visible cost lines; and which groups are residual."""
+    _scope_totals(conn, out, "outcome less lines", """
+        select initiative_id, committee as committee_id, year, month, sum(outcome_sek) as total
+        from pub.marts.rpt_budget_vs_outcome group by all""", GROUP, exact=True)
+    _scope_totals(conn, out, "compensation less lines", f"""
+        select {FINE}, -sum(published_sek) as total from lines
+        where line_kind = 'internal_compensation' and published_sek is not null
+        group by all""", FINE, exact=False)
+    out.residual = [r for r in conn.execute(
+        f"select {FINE} from fine where all_withheld and people < {LIMIT} order by all"
+    ).fetchall()]
 
 
 def _year_totals(conn: duckdb.DuckDBPyConnection, out: Attack) -> None:
