@@ -32,12 +32,11 @@ import duckdb
 
 from orchestration.diskspace import disk_full_message, is_disk_full
 from orchestration.faults import fault_point
+from orchestration.publish_privacy import prepare, published_select
 from orchestration.rebuild import save_history
 from orchestration.settings import Settings
 
 MART_SCHEMA = "marts"
-SMALL_CELL_LIMIT = 3  # payroll cells covering fewer people are suppressed in everything BI reads
-SUPPRESSED_PAYROLL_COLUMNS = ("amount_sek", "hours", "head_count", "fte")
 BOM = "\ufeff".encode()
 REPORT_NAME = "valideringsrapport.html"
 DATABASE_NAME = "governance.duckdb"
@@ -78,16 +77,9 @@ def mart_tables(conn: duckdb.DuckDBPyConnection, catalog: str | None = None) -> 
 
 
 def _select(conn: duckdb.DuckDBPyConnection, table: str) -> str:
-    """What BI may see of a table: payroll cells about fewer than three people are blanked."""
-    if table != "fct_payroll_monthly":
-        return f"select * from src.{MART_SCHEMA}.{table}"
-    columns = [r[0] for r in conn.execute(
-        "select column_name from information_schema.columns where table_catalog = 'src' "
-        "and table_schema = ? and table_name = ? order by ordinal_position",
-        [MART_SCHEMA, table]).fetchall()]
-    parts = [f"case when head_count < {SMALL_CELL_LIMIT} then null else {c} end as {c}"
-             if c in SUPPRESSED_PAYROLL_COLUMNS else c for c in columns]
-    return f"select {', '.join(parts)} from src.{MART_SCHEMA}.{table}"
+    """What BI may see of a table: payroll amounts about fewer than three people, and those
+    they could be derived from, are withheld (orchestration/publish_privacy.py)."""
+    return published_select(conn, table)
 
 
 def _csv_select(conn: duckdb.DuckDBPyConnection, source: str) -> str:
@@ -145,6 +137,7 @@ def write_version(settings: Settings, folder: Path, version: str, run_id: str) -
                         config={"storage_compatibility_version": "v1.0.0"}) as conn:
         conn.execute(f"attach '{settings.duckdb_path}' as src (read_only)")
         conn.execute(f"create schema {MART_SCHEMA}")
+        prepare(conn)  # which payroll amounts are withheld, decided once for every table
         for table in mart_tables(conn, catalog="src"):
             conn.execute(f"create table {MART_SCHEMA}.{table} as {_select(conn, table)}")
             tables[table] = conn.execute(

@@ -43,26 +43,42 @@ def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         cell(sql_escape("committee_id")),
         cell(sql_escape("object_code")),
         cell(kind),
-        num(sql_kr("amount_sek")),
+        # null only where publication withholds it (fct_ledger_lines.amount_sek is never
+        # null in the mart): a payroll line about fewer than three people
+        num(f"case when amount_sek is null then 'skyddat' else {sql_kr('amount_sek')} end"),
         cell(sql_escape("transaction_text")),
     ]) + ", '</tr>')")
+    # withheld payroll lines still count in the month's cost: the month's outcome as the
+    # report prints it (the lines shown plus those withheld; derivable from what is published)
+    withheld = "count(*) filter (where amount_sek is null) > 0"
+    cost = "sum(amount_sek) filter (where line_kind = 'cost')"
     return rows(conn, f"""
+        with outcome as (
+            select initiative_id, year, month, sum(outcome_sek) as outcome_sek
+            from marts.rpt_budget_vs_outcome group by all)
         select initiative_id, year, month, count(*) as lines,
-            sum(amount_sek) filter (where line_kind = 'cost') as cost,
+            case when {withheld} then max(o.outcome_sek) else {cost} end as cost,
             sum(amount_sek) filter (where line_kind = 'grant_income') as grant_income,
             sum(amount_sek) filter (where line_kind = 'internal_compensation') as compensation,
-            sum(amount_sek) as total,
+            case when {withheld} then coalesce(sum(amount_sek), 0) + max(o.outcome_sek)
+                - coalesce({cost}, 0) else sum(amount_sek) end as total,
             string_agg({row}, '' order by voucher_date, voucher_series, voucher_number,
                        source_file, source_line) as body
         from marts.fct_ledger_lines
+        left join outcome as o using (initiative_id, year, month)
         where initiative_id is not null
         group by initiative_id, year, month
         order by initiative_id, year, month""")
 
 
 def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
-    # published copies already blank these cells (head_count null); the working file does not
-    small = f"(head_count is null or head_count < {SMALL_CELL_LIMIT})"
+    # published copies withhold these cells (orchestration/publish_privacy.py marks them in
+    # `suppression`); a copy without that column is judged by its head counts
+    marked = conn.execute("select count(*) from information_schema.columns where table_schema "
+                          "= 'marts' and table_name = 'fct_payroll_monthly' and column_name = "
+                          "'suppression'").fetchone()[0]
+    small = f"(head_count is null or head_count < {SMALL_CELL_LIMIT}" + \
+        (" or suppression is not null)" if marked else ")")
     blank = "'<td class=\"num\">–</td>'"
 
     def guarded(expr: str) -> str:

@@ -103,9 +103,6 @@ def test_modes_whatever_the_umask_and_no_person_in_what_readers_get(
     assert numbers and names
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (issue 17 item 7): payroll-series voucher "
-                   "lines of an initiative that funds fewer than three posts are published "
-                   "in fct_ledger_lines; secondary suppression is not built yet")
 def test_no_one_person_salary_in_ledger_lines(nightly, pipeline_env: dict) -> None:
     """Per object code and month, the people on payroll (the most on any one account); where
     that is under three, no payroll-series ledger line on that code and month may carry an
