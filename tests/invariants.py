@@ -69,3 +69,35 @@ def planted_found_and_nothing_else(conn: duckdb.DuckDBPyConnection,
     found = set(_rows(conn, "select check_name, subject, period from marts.fct_findings "
                             "where is_open"))
     assert found == expected, {"unexpected": found - expected, "missed": expected - found}
+
+
+KNOWN_DIMENSIONS = ("responsibility", "activity", "project", "object", "counterpart")
+
+
+def _as_dict(value: object) -> dict | None:
+    """A DuckDB MAP as Python gives it back (a dict, or keys and values side by side)."""
+    if value is None or isinstance(value, dict) and set(value) != {"key", "value"}:
+        return value  # type: ignore[return-value]
+    return dict(zip(value["key"], value["value"], strict=True))  # type: ignore[index]
+
+
+def dimensions_reach_the_mart(conn: duckdb.DuckDBPyConnection, a: answers.Answers) -> None:
+    """Every programme line carries its counterpart and free dimensions into fct_ledger_lines
+    as written: the counterpart in its column, every other declared dimension under its name
+    in free_dimensions (null where the line has none); null where none is declared."""
+    free = sorted(set(a.reg["ledger"]["dimensions"]) - set(KNOWN_DIMENSIONS))
+    expected: dict[tuple, int] = defaultdict(int)
+    for line in a.programme:
+        extra = {n: line.codes.get(n) for n in free} if free else None
+        key = (line.account, line.amount, line.codes.get("counterpart"),
+               tuple(sorted(extra.items())) if extra is not None else None)
+        expected[key] += 1
+    found: dict[tuple, int] = defaultdict(int)
+    for account, amount, counterpart, extra in _rows(
+            conn, "select account, amount_sek, counterpart_code, free_dimensions "
+                  "from marts.fct_ledger_lines"):
+        extra = _as_dict(extra)
+        found[(account, amount, counterpart,
+               tuple(sorted(extra.items())) if extra is not None else None)] += 1
+    assert dict(found) == dict(expected), {"unexpected": set(found) - set(expected),
+                                           "missed": set(expected) - set(found)}

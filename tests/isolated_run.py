@@ -9,9 +9,23 @@ from pathlib import Path
 ENV_KEYS = ("RAW_DIR", "WAREHOUSE_DIR", "DAGSTER_HOME", "AS_OF_DATE", "PAYROLL_HASH_KEY")
 
 
-def run_nightly_on(raw: Path, workdir: Path):
+def run_nightly_on(raw: Path, workdir: Path, publish: bool = True):
+    """`publish=False` leaves out what only publishes (the published copy, its exports and
+    the follow-up reports): for tests that read the working warehouse only."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
     from orchestration.run import run_nightly
     from orchestration.settings import get_settings
+
+    request = None
+    if not publish:  # the nightly job's own selection, less what publishes
+        from orchestration.defs.jobs import nightly_selection
+
+        graph = defs().resolve_asset_graph()
+        keys = (nightly_selection - dg.AssetSelection.groups("published")
+                - dg.AssetSelection.key_prefixes("published")).resolve(graph)
+        request = dg.RunRequest(asset_selection=sorted(keys, key=lambda k: k.to_user_string()))
 
     warehouse, home = workdir / "warehouse", workdir / "dagster_home"
     warehouse.mkdir(parents=True, exist_ok=True)
@@ -21,7 +35,7 @@ def run_nightly_on(raw: Path, workdir: Path):
                       PAYROLL_HASH_KEY="test-key-not-secret")
     os.environ.pop("AS_OF_DATE", None)
     try:
-        return run_nightly(get_settings())
+        return run_nightly(get_settings(), request=request)
     finally:
         for k, v in saved.items():
             if v is None:

@@ -1,7 +1,8 @@
 """Random municipalities for the property tests: a registry shape (committees and their
 responsibility patterns, initiatives and object codes, funding orders, mandate projects,
-grants, allocations) and a delivery written to the raw/ contract, with its planted problems
-known by construction. Small on purpose: a few dozen ledger lines."""
+grants, allocations, optional counterpart and free dimensions) and a delivery written to the
+raw/ contract, with its planted problems known by construction, its ledger as whole years, the
+year to date or period files. Small on purpose: a few dozen ledger lines."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from pathlib import Path
 
 import yaml
 from hypothesis import strategies as st
+from sie_split import SieYear
 
 from orchestration.sample.sie_writer import SieYearWriter
 
 YEARS = (2023, 2024)
 AS_OF_DATE = "2024-06-14"
 SOURCES = ("state_grant", "mandate", "frame")
+MONTHS = range(1, 6)  # every year has vouchers in each of these months
+STYLES = ("yearly", "year_to_date", "period")
 
 
 @dataclass
@@ -42,6 +46,20 @@ class Shape:
     costs: list[tuple[str, int, int, int]]  # object code, year, month, öre
     unknown_lines: list[tuple[str, int, int, int]] = field(default_factory=list)
     allocations: list[dict] = field(default_factory=list)
+    styles: dict[int, str] = field(default_factory=dict)  # year -> export style (yearly)
+
+    def extra_codes(self, code: str, month: int) -> dict[int, str]:
+        """The counterpart and free dimensions' codes of a cost line (by SIE number): on
+        some lines only, so that staging's nulls are tried too."""
+        out = {}
+        for n, name in enumerate(sorted(set(self.dimensions) - _KNOWN)):
+            if (month + len(code) + n) % 2 == 0:
+                out[self.dimensions[name]] = f"{name[:2].upper()}{month}"
+        return out
+
+    def extra_declared(self) -> dict[int, dict[str, str]]:
+        return {self.dimensions[name]: {f"{name[:2].upper()}{m}": name for m in MONTHS}
+                for name in set(self.dimensions) - _KNOWN}
 
     def planted(self) -> set[tuple[str, str, str | None]]:
         """(check, subject, period) of every finding the delivery must give, and no other."""
@@ -51,12 +69,24 @@ class Shape:
         return out
 
 
+_KNOWN = {"responsibility", "activity", "project", "object"}
+
+
 @st.composite
-def shapes(draw: st.DrawFn, activity_dimension: int | None) -> Shape:
+def shapes(draw: st.DrawFn, activity_dimension: int | None,
+           extra_dimensions: tuple[str, ...] = (),
+           styles: tuple[str, str] | None = None) -> Shape:
+    """`extra_dimensions`: counterpart and free dimensions the registry declares beyond
+    responsibility, project and object; `styles`: how each year's ledger is delivered (drawn
+    when not given)."""
     numbers = draw(st.permutations([1, 2, 6, 8, 20, 22, 30, 41]))
     dimensions = {"responsibility": numbers[0], "project": numbers[1], "object": numbers[2]}
     if activity_dimension is not None:  # never one of the numbers drawn above
         dimensions["activity"] = activity_dimension
+    for name, number in zip(extra_dimensions, numbers[3:], strict=False):
+        dimensions[name] = number
+    if styles is None:
+        styles = tuple(draw(st.sampled_from(STYLES)) for _ in YEARS)
     n_committees = draw(st.integers(2, 4))
     committees: dict[str, list[str]] = {}
     responsibility: dict[str, list[str]] = {}
@@ -98,7 +128,7 @@ def shapes(draw: st.DrawFn, activity_dimension: int | None) -> Shape:
     for i in initiatives:
         for code in i.object_codes:
             for year in YEARS:
-                months = st.lists(st.integers(1, 5), min_size=year == YEARS[0], max_size=3,
+                months = st.lists(st.sampled_from(MONTHS), min_size=year == YEARS[0], max_size=3,
                                   unique=True)
                 for month in draw(months):
                     costs.append((code, year, month, draw(st.integers(1_000, 400_000)) * 100 +
@@ -107,12 +137,13 @@ def shapes(draw: st.DrawFn, activity_dimension: int | None) -> Shape:
     if projects:
         for n in range(draw(st.integers(0, 2))):
             unknown.append((f"5{n}".ljust(code_len, "9"), draw(st.sampled_from(YEARS)),
-                            draw(st.integers(1, 5)), draw(st.integers(100, 50_000)) * 100))
+                            draw(st.sampled_from(MONTHS)),
+                            draw(st.integers(100, 50_000)) * 100))
     allocations = [{"initiative": i.id, "year": y, "source": s,
                     "amount": draw(st.integers(1, 20)) * 100_000}
                    for i in initiatives for y in YEARS for s in i.funding_order[:1]]
     return Shape(dimensions, committees, responsibility, projects, initiatives, grants, costs,
-                 unknown, allocations)
+                 unknown, allocations, dict(zip(YEARS, styles, strict=True)))
 
 
 def _registry(shape: Shape) -> dict:
@@ -211,7 +242,7 @@ def _write_ledger(shape: Shape, folder: Path) -> None:
                 | {u[0]: "Okänd" for u in shape.unknown_lines},
                 d["responsibility"]: {r: "Ansvar" for rs in shape.responsibility.values()
                                       for r in rs},
-                d["project"]: {p: "Projekt" for p in shape.projects}}
+                d["project"]: {p: "Projekt" for p in shape.projects}} | shape.extra_declared()
     names = {number: name.capitalize() for name, number in d.items()}
     for year in YEARS:
         writer = SieYearWriter(folder / f"prov_{year}.se", year, ("Provkommun", "212000-0000"),
@@ -222,7 +253,8 @@ def _write_ledger(shape: Shape, folder: Path) -> None:
             i = initiative_of[code]
             committee = i.run_by[(month + len(code)) % len(i.run_by)]
             codes = shape.responsibility[committee]
-            objs = {d["responsibility"]: codes[month % len(codes)], d["object"]: code}
+            objs = {d["responsibility"]: codes[month % len(codes)], d["object"]: code,
+                    **shape.extra_codes(code, month)}
             holder = committee
             if i.mandate_project:
                 holder = shape.projects[i.mandate_project][0]
@@ -249,9 +281,30 @@ def _write_ledger(shape: Shape, folder: Path) -> None:
                 writer.voucher("M", f"{year}0205", "Statsbidrag", [
                     ("1930", {}, sek * 100, None),
                     ("3510", {d["responsibility"]: resp, d["object"]: income}, -sek * 100, None)])
-        for codes in shape.responsibility.values():  # the rest of the municipality
-            for n, code in enumerate(codes):
-                writer.voucher("A", f"{year}0120", "Faktura", [
-                    ("6110", {d["responsibility"]: code}, (n + 1) * 1_000_00, None),
-                    ("2440", {}, -(n + 1) * 1_000_00, None)])
+        for month in MONTHS:  # the rest of the municipality, every month (no period is empty)
+            for codes in shape.responsibility.values():
+                for n, code in enumerate(codes):
+                    writer.voucher("A", f"{year}{month:02d}20", "Faktura", [
+                        ("6110", {d["responsibility"]: code}, (n + 1) * 1_000_00, None),
+                        ("2440", {}, -(n + 1) * 1_000_00, None)])
         opening = writer.close(opening, declared)
+
+
+def deliver_in_styles(shape: Shape, raw: Path) -> list[Path]:
+    """Cut each year's yearly file into the style drawn for it, as accounting programs export
+    (tests/sie_split.py, independent of the reader): the year to date through February and
+    through the last month (the later file replaces the earlier), or one file per month.
+    Returns the ledger files raw/ now holds."""
+    folder = raw / "ledger"
+    for year, style in shape.styles.items():
+        path = folder / f"prov_{year}.se"
+        if style == "yearly":
+            continue
+        sie = SieYear(path)
+        path.unlink()
+        months = sorted(sie.months)
+        if style == "year_to_date":
+            sie.year_to_date(folder, f"prov_{year}_hittills", [months[1], months[-1]])
+        else:
+            sie.periods(folder, f"prov_{year}_period")
+    return sorted(folder.glob("*.se"))

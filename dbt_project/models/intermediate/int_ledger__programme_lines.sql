@@ -8,6 +8,7 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='source_file',
+    on_schema_change='append_new_columns',
     pre_hook=[
         "{% if is_incremental() %}delete from {{ this }} where source_file not in
          (select file_name from {{ source('ledger', 'files') }}
@@ -99,6 +100,8 @@ select
     l.project_code,
     coalesce(mp.mandate_project_code, i.mandate_project_code) as mandate_project_code,
     l.object_code,
+    l.counterpart_code,
+    l.free_dimensions,
     coalesce(cc.initiative_id, ic.initiative_id) as initiative_id,
     case
         when cc.initiative_id is not null

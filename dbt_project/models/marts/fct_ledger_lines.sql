@@ -17,6 +17,8 @@ select
     project_code,
     mandate_project_code,
     object_code,
+    counterpart_code,
+    free_dimensions,
     initiative_id,
     line_kind,
     amount_sek,

@@ -11,6 +11,10 @@ from orchestration.readers.registry.model import PROGRAMME, Origin, Registry
 from orchestration.readers.registry.places import relocate_problems
 from orchestration.validation.problems import Problem, Severity, where
 
+# the funding sources the allocation pays from, under the ids the contract gives them
+FRAME = "frame"
+ALLOCATED_SOURCES = ("state_grant", "mandate", FRAME)
+
 
 class _Collector:
     def __init__(self) -> None:
@@ -137,6 +141,7 @@ def _initiatives(c: _Collector, reg: Registry, committees: dict, projects: dict,
             if s in i.funding_order[:n]:
                 c.add("blocker", i.origin, f"funding_order[{n}]",
                       f"finansieringskällan {s!r} står två gånger; varje källa en gång.")
+        _funding_order(c, i.origin, i.funding_order, sources)
         for n, code in enumerate(i.object_codes):
             key = f"object_codes[{n}]"
             if code in owners:
@@ -146,6 +151,27 @@ def _initiatives(c: _Collector, reg: Registry, committees: dict, projects: dict,
                       "en objektkod hör till en satsning.")
                 continue
             owners[code] = (i.id, where(i.origin.file, f"{i.origin.key}.{key}"))
+
+
+def _funding_order(c: _Collector, origin: Origin, order: list[str], sources: dict) -> None:
+    """The allocation (int_funding__yearly) knows three kinds of money: grants and mandate
+    money pay in the declared order, each up to what it has, and the frame takes what remains,
+    always last (the contract: "whatever remains falls on frame"). An order that says
+    otherwise is not what the mart computes, so the controller is told."""
+    for n, s in enumerate(order):
+        if s in order[:n] or s not in sources:
+            continue  # already a blocker above
+        if s == FRAME and n < len(order) - 1:
+            after = ", ".join(repr(x) for x in order[n + 1:])
+            c.add("warning", origin, f"funding_order[{n}]",
+                  f"ordinarie ram ('frame') står före {after}; ramen betalar alltid det som "
+                  f"återstår sist, så fördelningen låter {after} betala före ramen. "
+                  "Förväntade 'frame' sist i funding_order (eller inte alls).")
+        elif s not in ALLOCATED_SOURCES:
+            c.add("warning", origin, f"funding_order[{n}]",
+                  f"finansieringskällan {s!r} får ingen del av kostnaden: fördelningen känner "
+                  "bara statsbidrag ('state_grant'), mandatmedel ('mandate') och ordinarie ram "
+                  "('frame'), och det som återstår hamnar på ramen. Förväntade en av dem.")
 
 
 def _allocations(c: _Collector, reg: Registry, initiatives: dict, sources: dict) -> None:

@@ -140,6 +140,31 @@ def test_overlapping_patterns_and_targets_outside_the_years_warn(tmp_path: Path)
     assert "indicators[0].targets.2021" not in found
 
 
+def test_frame_before_other_sources_and_a_source_the_allocation_does_not_know_warn(tmp_path):
+    """The frame always takes what remains, last (contracts: "whatever remains falls on
+    frame"); an order that puts it first, or names money the allocation has no rule for, is
+    said in a sentence instead of computed differently without a word."""
+    raw = delivery(tmp_path)
+    governance = raw / "registry" / "governance.yaml"
+    edit(governance, "funding_order: [state_grant, mandate, frame]",
+         "funding_order: [frame, state_grant, mandate]")
+    edit(governance, "funding_order: [state_grant, mandate]",
+         "funding_order: [state_grant, lotteri, mandate]")
+    edit(governance, "  - {id: frame, name: Ordinarie ram}",
+         "  - {id: frame, name: Ordinarie ram}\n  - {id: lotteri, name: Lotterimedel}")
+    found = by_place(check_delivery(raw))
+    frame = found["initiatives[1].funding_order[0]"]
+    assert frame.severity == "warning"
+    assert_sentence(frame, "ordinarie ram ('frame') står före 'state_grant', 'mandate'",
+                    "betalar alltid det som återstår sist", "'frame' sist")
+    other = found["initiatives[0].funding_order[1]"]
+    assert other.severity == "warning"
+    assert_sentence(other, "'lotteri' får ingen del av kostnaden", "'state_grant'")
+    # the order as the contract writes it says nothing
+    assert not [p for p in found if p.endswith(("funding_order[2]", "funding_order[0]"))
+                and p.startswith("initiatives[0]")]
+
+
 def test_a_registry_that_does_not_load_is_one_blocker_with_its_place(tmp_path: Path):
     raw = delivery(tmp_path)
     edit(raw / "registry" / "reports.yaml", "year: 2023", 'year: "2023"')

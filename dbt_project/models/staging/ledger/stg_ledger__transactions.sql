@@ -1,5 +1,6 @@
 -- Every ledger line that counts. The dimension columns are the same whatever the registry
--- declares: a dimension it does not name is null here (see macros/dimension_code.sql).
+-- declares: a dimension it does not name is null here, and the dimensions it declares beyond
+-- the five known ones share one map column, free_dimensions (see macros/dimension_code.sql).
 {% set transactions = source('ledger', 'ledger_transactions') %}
 select
     source_file,
@@ -13,6 +14,7 @@ select
     {%- for name in ledger_dimensions() %}
     {{ dimension_code(transactions, name) }} as {{ name }}_code,
     {%- endfor %}
+    {{ free_dimensions(transactions) }} as free_dimensions,
     cast(amount as decimal(18, 2)) as amount_sek,
     quantity,
     transaction_date,
