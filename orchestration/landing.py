@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from orchestration.faults import fault_point
 from orchestration.readers.errors import SourceFileError
@@ -461,8 +462,13 @@ def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candida
         conn, "select file_name from landing.files where source = ? and status = 'loaded' "
         "and file_name = ?", [source, item.name])))
     rows = 0
+    # one look at the catalogue and no view per table: with period files a load is many small
+    # files, and a query per table and file added up to more than the rows cost
+    existing = set(_first_column(
+        conn, "select table_name from information_schema.tables "
+        "where table_schema = 'landing'"))
     for name in table_names:
-        exists = has_table(conn, name)
+        exists = name in existing
         if exists and predecessors:
             conn.execute(f"delete from landing.{name} where source_file in "
                          f"(select unnest(?::varchar[]))", [predecessors])
@@ -470,21 +476,23 @@ def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candida
         if data is None:
             continue
         if isinstance(data, Path):
-            conn.execute(f"create or replace temp view _incoming as "
-                         f"select * from read_parquet('{sql_text(str(data))}')")
+            source_sql = f"read_parquet('{sql_text(str(data))}')"
+            columns = pq.read_schema(data).names
         else:
             conn.register("_incoming", data)
-        select = _incoming_select(conn, loaded.projections.get(name, "*"), item.name)
-        if not exists:
-            conn.execute(f"create table landing.{name} as "
-                         f"select {select} from _incoming limit 0")
-        rows += conn.execute(f"insert into landing.{name} by name select {select} "
-                             "from _incoming").fetchall()[0][0]
-        fault_point("landing.insert")  # crash tests: killed inside the transaction
-        if isinstance(data, Path):
-            conn.execute("drop view _incoming")
-        else:
-            conn.unregister("_incoming")
+            source_sql, columns = "_incoming", data.column_names
+        try:
+            select = _incoming_select(conn, loaded.projections.get(name, "*"), item.name,
+                                      columns)
+            if not exists:
+                conn.execute(f"create table landing.{name} as "
+                             f"select {select} from {source_sql} limit 0")
+            rows += conn.execute(f"insert into landing.{name} by name select {select} "
+                                 f"from {source_sql}").fetchall()[0][0]
+            fault_point("landing.insert")  # crash tests: killed inside the transaction
+        finally:
+            if not isinstance(data, Path):
+                conn.unregister("_incoming")
     if predecessors:
         conn.execute(
             "update landing.files set status = 'superseded', reason = ? where source = ? "
@@ -511,10 +519,13 @@ def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candida
                    reason=note)
 
 
-def _incoming_select(conn: duckdb.DuckDBPyConnection, projection: str, file_name: str) -> str:
-    """What goes from `_incoming` into a landing table: the reader's projection, and the file
-    name as `source_file` where the reader does not write one itself."""
-    columns = _first_column(conn, "select column_name from (describe _incoming)")
+def _incoming_select(conn: duckdb.DuckDBPyConnection, projection: str, file_name: str,
+                     columns: list[str] | None = None) -> str:
+    """What goes from `_incoming` (or the incoming `columns`) into a landing table: the
+    reader's projection, and the file name as `source_file` where the reader does not write
+    one itself."""
+    if columns is None:
+        columns = _first_column(conn, "select column_name from (describe _incoming)")
     provenance = "" if "source_file" in columns else f", '{sql_text(file_name)}' as source_file"
     return projection + provenance
 

@@ -102,26 +102,29 @@ def registry_rules(conn: duckdb.DuckDBPyConnection) -> LedgerRules:
     return LedgerRules(style, tuple(v for k, v in rows if k == "organisation_numbers"))
 
 
-def _file_facts(out: Path, fiscal_year: int | None) -> tuple[str | None, str | None, pa.Table]:
+def _file_facts(conn: duckdb.DuckDBPyConnection, out: Path,
+                fiscal_year: int | None) -> tuple[str | None, str | None, pa.Table]:
     """First and last month of the file's vouchers in its current fiscal year, and its #TRANS
     summed per fiscal year and account (what the balance check adds up over a year's files,
-    without reading the transactions again); one connection for both."""
+    without reading the transactions again)."""
     where = "fiscal_year is null" if fiscal_year is None else f"fiscal_year = {fiscal_year}"
     vouchers = landing.sql_text(str(out / "vouchers.parquet"))
     transactions = landing.sql_text(str(out / "transactions.parquet"))
-    with duckdb.connect() as conn:
-        first, last = conn.execute(
-            "select strftime(min(voucher_date), '%Y-%m'), strftime(max(voucher_date), '%Y-%m') "
-            f"from read_parquet('{vouchers}') where {where}").fetchall()[0]
-        totals = conn.sql(
-            "select fiscal_year, account, sum(amount)::decimal(18, 2) as amount, "
-            f"count(*) as rows from read_parquet('{transactions}') where counts_in_ledger "
-            "group by all").to_arrow_table()
+    first, last = conn.execute(
+        "select strftime(min(voucher_date), '%Y-%m'), strftime(max(voucher_date), '%Y-%m') "
+        f"from read_parquet('{vouchers}') where {where}").fetchall()[0]
+    totals = conn.sql(
+        "select fiscal_year, account, sum(amount)::decimal(18, 2) as amount, "
+        f"count(*) as rows from read_parquet('{transactions}') where counts_in_ledger "
+        "group by all").to_arrow_table()
     return first, last, totals
 
 
 def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None = None):
     rules = rules or LedgerRules()
+    # one in-memory connection for the facts of every file of a load: opening one per file
+    # cost more than its two queries (period files are many small files)
+    facts: list[duckdb.DuckDBPyConnection] = []
 
     def read(item: landing.Delivery) -> landing.Loaded:
         out = workdir / item.name.replace("/", "__")
@@ -133,7 +136,10 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         year_months = (months_between(date.fromisoformat(current["start_date"]),
                                       date.fromisoformat(current["end_date"]))
                        if current else None)
-        first, last, totals = _file_facts(out, int(fiscal_key[:4]) if current else None)
+        if not facts:
+            facts.append(duckdb.connect())
+        first, last, totals = _file_facts(facts[0], out,
+                                          int(fiscal_key[:4]) if current else None)
         covers, style = coverage(item.name, year_months, first, last, rules)
         file_key = f"{info.get('org_no') or item.name}:{fiscal_key}"
         files_row = pa.Table.from_pydict({

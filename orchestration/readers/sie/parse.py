@@ -163,50 +163,46 @@ class ChunkParser:
             f" (SELECT ln, regexp_extract_all(line, {lit(tokens.FIELD_RX)}) AS f"
             " FROM lines WHERE code = 7)"
         )
-        for tag, fields, ln in self.rows_of(
-            f"SELECT tag, f, ln FROM o WHERE tag IN {_in_list(META_RECORDS)} ORDER BY ln"
-        ):
-            self.meta.setdefault(tag, ([tokens.unquote(f) for f in fields[1:]], ln))
-        self._fiscal_years()
+        # which records the chunk holds, once: a query per kind it does not hold would cost a
+        # small file (a month's period file) more than its rows
+        tags = {tag: (count, first) for tag, count, first in self.rows_of(
+            "SELECT tag, count(*), min(ln) FROM o GROUP BY tag")}
+        if tags.keys() & set(META_RECORDS):
+            for tag, fields, ln in self.rows_of(
+                f"SELECT tag, f, ln FROM o WHERE tag IN {_in_list(META_RECORDS)} ORDER BY ln"
+            ):
+                self.meta.setdefault(tag, ([tokens.unquote(f) for f in fields[1:]], ln))
+        if "#RAR" in tags:
+            self._fiscal_years()
         name_from = "array_to_string(list_transform(f[{i}:], lambda x: sie_unq(x)), ' ')"
-        self.run(
-            "INSERT INTO acc_konto SELECT sie_unq(f[2]), " + name_from.format(i=3) + ", ln"
-            " FROM o WHERE tag = '#KONTO' AND len(f) >= 2"
-        )
-        self.run(
-            "INSERT INTO acc_ktyp SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
-            " WHERE tag = '#KTYP' AND len(f) >= 3"
-        )
-        self.run(
-            "INSERT INTO acc_sru SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
-            " WHERE tag = '#SRU' AND len(f) >= 3"
-        )
-        self.run(
-            "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), "
-            + name_from.format(i=3)
-            + ", NULL, ln FROM o WHERE tag = '#DIM'"
-        )
-        self.run(
-            "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), sie_unq(f[3]),"
-            " TRY_CAST(sie_unq(f[4]) AS INTEGER), ln FROM o WHERE tag = '#UNDERDIM'"
-        )
-        self.run(
-            "INSERT INTO acc_obj SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), sie_unq(f[3]), "
-            + name_from.format(i=4)
-            + ", ln FROM o WHERE tag = '#OBJEKT'"
-        )
-        for tag, count, first in self.rows_of(
-            f"SELECT tag, count(*), min(ln) FROM o WHERE tag NOT IN {_in_list(KNOWN_RECORDS)}"
-            " GROUP BY tag ORDER BY min(ln)"
-        ):
+        inserts = {
+            "#KONTO": "INSERT INTO acc_konto SELECT sie_unq(f[2]), " + name_from.format(i=3)
+                      + ", ln FROM o WHERE tag = '#KONTO' AND len(f) >= 2",
+            "#KTYP": "INSERT INTO acc_ktyp SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
+                     " WHERE tag = '#KTYP' AND len(f) >= 3",
+            "#SRU": "INSERT INTO acc_sru SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
+                    " WHERE tag = '#SRU' AND len(f) >= 3",
+            "#DIM": "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), "
+                    + name_from.format(i=3) + ", NULL, ln FROM o WHERE tag = '#DIM'",
+            "#UNDERDIM": "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER),"
+                         " sie_unq(f[3]), TRY_CAST(sie_unq(f[4]) AS INTEGER), ln FROM o"
+                         " WHERE tag = '#UNDERDIM'",
+            "#OBJEKT": "INSERT INTO acc_obj SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER),"
+                       " sie_unq(f[3]), " + name_from.format(i=4)
+                       + ", ln FROM o WHERE tag = '#OBJEKT'",
+        }
+        for tag, sql in inserts.items():
+            if tag in tags:
+                self.run(sql)
+        for tag, (count, first) in sorted(tags.items(), key=lambda t: t[1][1]):
+            if tag is None or tag in KNOWN_RECORDS:
+                continue
             if tag not in self.unknown:
                 self.warnings.add(
                     "unknown_record", f"okänd posttyp {tag} (räknad, inte läst)", first
                 )
             self.unknown[tag] += count
-        if self.rows_of(
-            f"SELECT count(*) FROM o WHERE tag IN {_in_list(BALANCE_RECORDS)}"
-        )[0][0]:
+        if tags.keys() & set(BALANCE_RECORDS):
             self._balances()
 
     def _balance_deviations(self) -> None:

@@ -9,9 +9,12 @@ file size.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +37,37 @@ SAMPLE_BYTES = 1 << 20
 BATCH_ROWS = 1 << 16  # Arrow batches DuckDB can scan in parallel
 DUCKDB_MEMORY = "256MB"  # per chunk it needs far less; the rest of the 1 GB is Arrow
 _SIE_MARKERS = frozenset(("#FLAGGA", "#SIETYP", "#FORMAT", "#PROGRAM", "#GEN", "#VER", "#FNAMN"))
+
+
+MIN_BLOCK_BYTES = 2 << 20
+
+
+def block_bytes(file_bytes: int) -> int:
+    """A quarter of the file, at least MIN_BLOCK_BYTES, at most BLOCK_BYTES: a file read as one
+    block (a month's period file) would leave the three steps nothing to overlap, and cost
+    per row twice what a yearly file costs."""
+    return min(BLOCK_BYTES, max(MIN_BLOCK_BYTES, file_bytes // 4))
+
+
+_shared: list[duckdb.DuckDBPyConnection] = []
+_shared_lock = threading.Lock()
+
+
+def _database() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB for every read in this process; each read takes a connection of
+    its own (cursor), whose temp tables and macros no other read sees. Opening a database per
+    file cost more than reading a month's period file."""
+    with _shared_lock:
+        if not _shared:
+            spill = tempfile.mkdtemp(prefix="sie-duckdb-")
+            atexit.register(shutil.rmtree, spill, ignore_errors=True)
+            _shared.append(duckdb.connect(config={
+                "threads": max(2, os.cpu_count() or 2),
+                "memory_limit": DUCKDB_MEMORY,
+                "temp_directory": spill,
+                "preserve_insertion_order": True,
+            }))
+        return _shared[0]
 
 
 def _tag_codes(con: duckdb.DuckDBPyConnection, lines: pa.Table) -> np.ndarray:
@@ -88,40 +122,34 @@ def read_sie(
     for message in detected.warnings:
         warnings.add("encoding", message)
 
-    with tempfile.TemporaryDirectory(prefix="sie-duckdb-") as spill:
-        con = duckdb.connect(
-            config={
-                "threads": max(2, os.cpu_count() or 2),
-                "memory_limit": DUCKDB_MEMORY,
-                "temp_directory": spill,
-                "preserve_insertion_order": True,
-            }
-        )
-        outputs = ParquetOutputs(
-            out_dir, schema.all_schemas(dims), source, dims, con.cursor(), warnings
-        )
-        ok = False
+    con = _database().cursor()  # its own temp tables and macros, the database shared
+    out_cursor = con.cursor()
+    outputs = ParquetOutputs(
+        out_dir, schema.all_schemas(dims), source, dims, out_cursor, warnings
+    )
+    ok = False
+    try:
+        parser = ChunkParser(con, source, dims, outputs, warnings)
+        transcoder = Transcoder(detected.encoding)
         try:
-            parser = ChunkParser(con, source, dims, outputs, warnings)
-            transcoder = Transcoder(detected.encoding)
-            try:
-                _parse_file(path, source, con, parser, transcoder, warnings)
-            except (ChunkError, SourceFileError):
-                outputs.drain()  # an earlier chunk's failure, if any, is the one to report
-                raise
-            outputs.close()
-            summary = _finish(parser, outputs, detected, transcoder, path, source)
-            ok = True
-        except ChunkError as exc:
-            raise SourceFileError(source, exc.reason, line=exc.line) from exc
-        except EncodingError as exc:
-            raise SourceFileError(source, str(exc)) from exc
-        finally:
-            if not ok:
-                with contextlib.suppress(Exception):  # the first error is already on its way
-                    outputs.close()
-                outputs.discard()
-            con.close()
+            _parse_file(path, source, con, parser, transcoder, warnings)
+        except (ChunkError, SourceFileError):
+            outputs.drain()  # an earlier chunk's failure, if any, is the one to report
+            raise
+        outputs.close()
+        summary = _finish(parser, outputs, detected, transcoder, path, source)
+        ok = True
+    except ChunkError as exc:
+        raise SourceFileError(source, exc.reason, line=exc.line) from exc
+    except EncodingError as exc:
+        raise SourceFileError(source, str(exc)) from exc
+    finally:
+        if not ok:
+            with contextlib.suppress(Exception):  # the first error is already on its way
+                outputs.close()
+            outputs.discard()
+        out_cursor.close()
+        con.close()
     outputs.publish()
     return summary
 
@@ -138,7 +166,7 @@ def _parse_file(
     first = True
     endings = np.zeros(3, dtype=np.int64)  # lines ended by CRLF, LF, a lone CR
     tabs = 0
-    for block in prefetch_blocks(path, transcoder, BLOCK_BYTES):
+    for block in prefetch_blocks(path, transcoder, block_bytes(path.stat().st_size)):
         endings += block.endings
         tabs += block.tabs
         lines = block.lines if carry is None else pa.concat_tables([carry, block.lines])

@@ -21,7 +21,7 @@ _END = -1  # "no line yet": the next chunk (or the end of the file) decides
 
 # DuckDB expression: the code of a line. Plain matches (no captures) run on RE2's DFA, which is
 # several times faster than extracting the label; the common labels are tried first.
-CODE_SQL = r"""CASE
+CODE_BY_PATTERN_SQL = r"""CASE
   WHEN regexp_matches(line, '^[ \t]*#TRANS([ \t\r\n]|$)') THEN 1
   WHEN regexp_matches(line, '^[ \t]*#VER([ \t\r\n]|$)') THEN 4
   WHEN regexp_matches(line, '^[ \t]*\{[ \t\x1a]*[\r\n]*$') THEN 5
@@ -32,6 +32,17 @@ CODE_SQL = r"""CASE
     ELSE 7 END
   WHEN regexp_matches(line, '^[ \t\x1a]*[\r\n]*$') THEN 0
   ELSE 8 END::TINYINT"""
+# The same codes, the lines most files are made of settled first by a plain comparison of their
+# start (half the cost of the patterns); each arm gives what the patterns give for its lines,
+# every other line takes the patterns.
+_CRLF, _LF = "chr(13) || chr(10)", "chr(10)"
+CODE_SQL = f"""CASE
+  WHEN starts_with(line, '#VER ') THEN 4
+  WHEN starts_with(line, '   #TRANS ') OR starts_with(line, '#TRANS ')
+       OR starts_with(line, chr(9) || '#TRANS ') THEN 1
+  WHEN line = '{{' || {_CRLF} OR line = '{{' || {_LF} THEN 5
+  WHEN line = '}}' || {_CRLF} OR line = '}}' || {_LF} THEN 6
+  ELSE {CODE_BY_PATTERN_SQL} END::TINYINT"""
 
 
 class LineError(Exception):

@@ -42,6 +42,19 @@ TRANS_TAIL_RX = (
 # registration date, signature (fields keep their quotes; any other spelling is tokenised
 # field by field instead).
 _FIELD = rf'{QUOTED}|[^ \t\r\n"]+'
+# The same line read in two steps, because RE2's fastest submatch engine (one-pass) takes at most
+# four groups and no choice it cannot settle by the next character; VER_RX (six groups, blanks
+# that may end the line or part two fields) costs three times as much. First series, number,
+# date and the rest after one blank; then, on the rest, text, registration date and
+# signature (blanks at the end are taken by the blanks before the next field). A line either
+# step cannot read takes VER_RX, then the field-by-field split, so every spelling reads as
+# before.
+VER_HEAD_RX = (
+    rf"^[ \t]*#VER[ \t]+({_FIELD})[ \t]+({_FIELD})[ \t]+([0-9]+)(?:[ \t]([^\r\n]*))?[\r\n]*$"
+)
+VER_REST_RX = (
+    rf"^[ \t]*({_FIELD})(?:[ \t]+(?:([0-9]+)(?:[ \t]+(?:({_FIELD})[ \t]*)?)?)?)?$"
+)
 VER_RX = (
     rf"^[ \t]*#VER[ \t]+({_FIELD})[ \t]+({_FIELD})[ \t]+([0-9]+)"
     rf"(?:[ \t]+({_FIELD})(?:[ \t]+([0-9]*)(?:[ \t]+({_FIELD}))?)?)?[ \t\r\n]*$"

@@ -141,15 +141,15 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     if not years:
         return
     con, log = parser.con, parser.warnings
-    total = _rows(
-        con, f"SELECT count(*) FROM {_pq(paths['vouchers'])} WHERE fiscal_year IS NULL"
-    )[0][0]
-    for line, series, number, when in _rows(
+    # the count rides along with the listed rows: one query where there were two
+    found = _rows(
         con,
-        f"""SELECT source_line, voucher_series, voucher_number, voucher_date
+        f"""SELECT source_line, voucher_series, voucher_number, voucher_date, count(*) OVER ()
             FROM {_pq(paths['vouchers'])} WHERE fiscal_year IS NULL
             ORDER BY source_line LIMIT {_LISTED}""",
-    ):
+    )
+    total = found[0][4] if found else 0
+    for line, series, number, when, _ in found:
         log.add(
             "date_outside_fiscal_years",
             f"verifikationen {series} {number} daterad {when.isoformat()} ligger utanför "
@@ -159,12 +159,14 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
     inside = in_fiscal_years_sql("transaction_date", years)
     where = f"transaction_date IS NOT NULL AND NOT {inside}"
-    total = _rows(con, f"SELECT count(*) FROM {_pq(paths['transactions'])} WHERE {where}")[0][0]
-    for line, when in _rows(
+    found = _rows(
         con,
-        f"""SELECT source_line, transaction_date FROM {_pq(paths['transactions'])}
+        f"""SELECT source_line, transaction_date, count(*) OVER ()
+            FROM {_pq(paths['transactions'])}
             WHERE {where} ORDER BY source_line LIMIT {_LISTED}""",
-    ):
+    )
+    total = found[0][2] if found else 0
+    for line, when, _ in found:
         log.add(
             "date_outside_fiscal_years",
             f"transaktionsdatumet {when.isoformat()} ligger utanför alla räkenskapsår (#RAR)",
@@ -232,14 +234,15 @@ def flag_undeclared_objects(parser: ChunkParser, paths: dict[str, Path]) -> None
 
 def unbalanced_vouchers(parser: ChunkParser, vouchers: Path) -> list[dict[str, Any]]:
     con = parser.con
-    total = _rows(con, f"SELECT count(*) FROM {_pq(vouchers)} WHERE NOT is_balanced")[0][0]
-    out = []
-    for series, number, line, diff in _rows(
+    found = _rows(
         con,
-        f"""SELECT voucher_series, voucher_number, source_line, amount_sum
+        f"""SELECT voucher_series, voucher_number, source_line, amount_sum, count(*) OVER ()
             FROM {_pq(vouchers)} WHERE NOT is_balanced ORDER BY source_line
             LIMIT {MAX_UNBALANCED}""",
-    ):
+    )
+    total = found[0][4] if found else 0
+    out = []
+    for series, number, line, diff, _ in found:
         out.append({"series": series, "number": number, "line": line, "difference": str(diff)})
         parser.warnings.add(
             "unbalanced_voucher",

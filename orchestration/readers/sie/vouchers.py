@@ -81,19 +81,27 @@ def extract(
 
     years: (first day, last day, start year) of each fiscal year, year 0 first.
     """
-    ver = _arrow(
-        con,
-        f"""SELECT ln, {', '.join(f'v.{g}' for g in _VER_GROUPS)}
-            FROM (SELECT ln, regexp_extract(line, {lit(tokens.VER_RX)}, {_VER_GROUPS}) AS v
-                  FROM lines WHERE code = 4)""",
-    )
-    if pc.any(pc.equal(ver["s"], "")).as_py():
-        ver = _patch_ver(con, lines, ver)
+    ver = _arrow(con, _VER_FAST_SQL)
+    odd = ver["odd"]
+    ver = ver.drop_columns(["odd"])
+    if pc.any(odd).as_py():
+        ver = _patch_ver(con, lines, ver, col.plain(odd))
     rows = _arrow(con, _rows_sql(lit(tokens.TRANS_FAST_RX), f"code BETWEEN {TRANS} AND {BTRANS}"))
     odd = pc.or_(pc.equal(rows["acc"], ""), rows["tail_bad"])
     if pc.any(odd).as_py():
         rows = _patch_rows(con, lines, rows, odd, warnings)
     return Extracted(lines, ver, rows, years)
+
+
+# #VER lines in two one-pass steps (tokens.VER_HEAD_RX); `odd` marks a line either step could
+# not read: a head that does not match leaves every group empty, a rest that does not leaves
+# the text empty although there is a rest (blanks only: VER_RX reads it).
+_VER_FAST_SQL = f"""
+    SELECT ln, v.s, v.n, v.d, w.t, w.g, w.sg, v.s = '' OR (w.t = '' AND v.r <> '') AS odd
+    FROM (SELECT ln, v, regexp_extract(v.r, {lit(tokens.VER_REST_RX)}, ['t', 'g', 'sg']) AS w
+          FROM (SELECT ln, regexp_extract(line, {lit(tokens.VER_HEAD_RX)}, ['s', 'n', 'd', 'r'])
+                         AS v
+                FROM lines WHERE code = 4))"""
 
 
 def _arrow(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
@@ -169,9 +177,19 @@ def _patch_rows(
     return _patch(rows, slow.select(rows.column_names).cast(rows.schema), bad)
 
 
-def _patch_ver(con: duckdb.DuckDBPyConnection, lines: pa.Table, ver: pa.Table) -> pa.Table:
-    """#VER lines in a rarer spelling (quoted date, extra fields) are split field by field."""
+def _patch_ver(
+    con: duckdb.DuckDBPyConnection, lines: pa.Table, ver: pa.Table, odd: pa.Array
+) -> pa.Table:
+    """#VER lines the two fast steps could not read take the whole-line pattern; those in a
+    rarer spelling still (quoted date, extra fields) are split field by field."""
+    whole = _again(con, pc.filter(ver["ln"], odd), f"""
+        SELECT ln, {', '.join(f'v.{g}' for g in _VER_GROUPS)}
+        FROM (SELECT ln, regexp_extract(line, {lit(tokens.VER_RX)}, {_VER_GROUPS}) AS v
+              FROM lines WHERE ln IN (SELECT ln FROM odd_lines))""")
+    ver = _patch(ver, whole.cast(ver.schema), odd)
     bad = pc.equal(col.plain(ver["s"]), "")
+    if not pc.any(bad).as_py():
+        return ver
     fields = ", ".join(f"coalesce(f[{i + 2}], '') AS {g}" for i, g in enumerate(_VER_GROUPS))
     slow = _again(con, pc.filter(ver["ln"], bad), f"""
         SELECT ln, {fields}
