@@ -132,7 +132,8 @@ def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: da
     if not all(has_table(conn, "marts", t) for t in REQUIRED_MARTS):
         return Built(out, pub.version)
     out.mkdir(parents=True, exist_ok=True)
-    with PdfPool(workers if pdf else 0) as pdfs:
+    # one report on demand is drawn here: starting workers would cost more than it saves
+    with PdfPool(workers if pdf and not only else 0) as pdfs:
         built = _write_html(conn, out, pub, only, pdf, workers)
         if pdf:
             reusable = previous_pdfs(previous)
