@@ -439,7 +439,7 @@ def stage_publish(ctx: dict[str, Any]) -> Work:
     def work() -> dict[str, Any]:
         result = publish(settings, run_id="benchmark")
         return {"rows": sum(result.tables.values()), "tables": len(result.tables),
-                "reports_s": round(spent.get("reports_s", 0.0), 2)}
+                "breakdown": {k: round(v, 2) for k, v in spent.items()}}
 
     return work
 
