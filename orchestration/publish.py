@@ -285,7 +285,9 @@ def _write_followup_reports(conn: duckdb.DuckDBPyConnection, folder: Path,
     into the staging folder: they go live with the mart version they print."""
     from orchestration.followup_report.build import REPORTS_DIR, write_followup_reports
 
-    write_followup_reports(conn, folder / REPORTS_DIR, settings.as_of_date)
+    # the version being replaced: an unchanged report's PDF is taken from there, not redrawn
+    previous = folder.parent.parent / CURRENT / REPORTS_DIR
+    write_followup_reports(conn, folder / REPORTS_DIR, settings.as_of_date, previous=previous)
 
 
 def _staging_catalog(conn: duckdb.DuckDBPyConnection) -> str:

@@ -6,10 +6,8 @@ mart version they were built from."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +26,12 @@ from orchestration.followup_report.model import (
     publication,
     report_specs,
 )
+from orchestration.followup_report.pdf import (
+    PdfPool,
+    content_key,
+    previous_pdfs,
+    reuse_pdf,
+)
 from orchestration.followup_report.periods import parse_period
 from orchestration.followup_report.queries import Marts, has_table
 
@@ -42,6 +46,7 @@ class Built:
     reports: list[dict[str, Any]] = field(default_factory=list)
     voucher_pages: int = 0
     html_seconds: float = 0.0
+    pdfs_drawn: int = 0
     seconds: float = 0.0
 
 
@@ -93,34 +98,16 @@ def _add_charts(ctx: dict[str, Any]) -> list[charts.ChartJob]:
     return jobs
 
 
-def render_pdf(html_path: Path) -> Path:
-    """A tagged PDF (PDF/UA-1) beside the HTML, from the same HTML."""
-    from weasyprint import HTML
-
-    target = html_path.with_suffix(".pdf")
-    tmp = target.with_name(f".{target.name}.tmp")
-    HTML(filename=str(html_path)).write_pdf(str(tmp), pdf_variant="pdf/ua-1")
-    tmp.replace(target)
-    return target
-
-
-def _render_pdfs(paths: list[Path], workers: int) -> None:
-    """WeasyPrint is pure Python and single-threaded: processes use both cores."""
-    if workers <= 1 or len(paths) < 2:
-        for path in paths:
-            render_pdf(path)
-        return
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process that holds DuckDB
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        list(pool.map(render_pdf, paths))
-
-
 def _entry(spec: ReportSpec, ctx: dict[str, Any], pub: Publication, html: str,
            pdf: bool) -> dict[str, Any]:
-    return {"body": spec.body, "body_name": ctx["body_name"], "period": spec.period.code,
-            "period_label": ctx["period_label"], "preliminary": spec.preliminary,
-            "html": f"{spec.slug}.html", "pdf": f"{spec.slug}.pdf" if pdf else None,
-            "version": pub.version, "totals": {k: str(v) for k, v in ctx["totals"].items()}}
+    entry = {"body": spec.body, "body_name": ctx["body_name"], "period": spec.period.code,
+             "period_label": ctx["period_label"], "preliminary": spec.preliminary,
+             "html": f"{spec.slug}.html", "pdf": f"{spec.slug}.pdf" if pdf else None,
+             "version": pub.version, "totals": {k: str(v) for k, v in ctx["totals"].items()}}
+    if pdf:  # the version the PDF prints: this one unless an unchanged PDF is reused
+        entry.update(pdf_version=pub.version,
+                     pdf_key=content_key(html, pub.version, pub.published_at))
+    return entry
 
 
 REQUIRED_MARTS = ("rpt_reporting_compliance", "rpt_budget_vs_outcome", "dim_initiatives",
@@ -134,15 +121,44 @@ def pdf_wanted() -> bool:
 
 def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: date,
                            only: tuple[str, str] | None = None, pdf: bool | None = None,
-                           workers: int = 2) -> Built:
+                           workers: int = 2, previous: Path | None = None) -> Built:
     """Every report (or only one body and period) with its index and voucher pages. A
-    warehouse without the marts the reports read (a partial build) gets no reports."""
+    warehouse without the marts the reports read (a partial build) gets no reports.
+    `previous` is the previous publication's report folder: a PDF whose report did not change
+    is taken from there instead of being drawn again (orchestration/followup_report/pdf.py)."""
     started = time.perf_counter()
     pdf = pdf_wanted() if pdf is None else pdf
     pub = publication(conn, as_of)
     if not all(has_table(conn, "marts", t) for t in REQUIRED_MARTS):
         return Built(out, pub.version)
     out.mkdir(parents=True, exist_ok=True)
+    # one report on demand is drawn here: starting workers would cost more than it saves
+    with PdfPool(workers if pdf and not only else 0) as pdfs:
+        built = _write_html(conn, out, pub, only, pdf, workers)
+        if pdf:
+            reusable = previous_pdfs(previous)
+            drawn = []
+            for entry in built.reports:
+                before = reusable.get(entry["html"])
+                if previous and before and before["pdf_key"] == entry["pdf_key"]:
+                    reuse_pdf(previous, before, out / entry["pdf"])
+                    entry["pdf_version"] = before.get("pdf_version") or before["version"]
+                else:
+                    drawn.append(out / entry["html"])
+            # longest first, so that no long report starts last on its own
+            for path in sorted(drawn, key=lambda p: p.stat().st_size, reverse=True):
+                pdfs.submit(path)
+            built.pdfs_drawn = len(drawn)
+        if not only:
+            _write_index(out, pub, built)
+        pdfs.wait()
+    built.seconds = time.perf_counter() - started
+    return built
+
+
+def _write_html(conn: duckdb.DuckDBPyConnection, out: Path, pub: Publication,
+                only: tuple[str, str] | None, pdf: bool, workers: int) -> Built:
+    started = time.perf_counter()
     env = environment()
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
     specs = report_specs(conn, pub.as_of)
@@ -156,23 +172,23 @@ def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: da
     charts.render_all([job for ctx in contexts for job in _add_charts(ctx)], workers)
     template = env.get_template("report.html.j2")
     for spec, ctx in zip(specs, contexts, strict=True):
-        (out / f"{spec.slug}.html").write_text(template.render(**ctx, css=css, root=""),
-                                               encoding="utf-8")
-        built.reports.append(_entry(spec, ctx, pub, "", pdf))
-    base_ctx = {"pub": pub, "css": css}
-    built.voucher_pages = write_drilldown(conn, env, out, base_ctx)
-    if not only:
-        years = sorted({parse_period(r["period"]).year for r in built.reports})
-        (out / "index.html").write_text(env.get_template("index.html.j2").render(
-            **base_ctx, root="", reports=built.reports, years=years), encoding="utf-8")
-        (out / "index.json").write_text(json.dumps(
-            {"version": pub.version, "as_of_date": pub.as_of.isoformat(),
-             "reports": built.reports}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        html = template.render(**ctx, css=css, root="")
+        (out / f"{spec.slug}.html").write_text(html, encoding="utf-8")
+        built.reports.append(_entry(spec, ctx, pub, html, pdf))
+    built.voucher_pages = write_drilldown(conn, env, out, {"pub": pub, "css": css})
     built.html_seconds = time.perf_counter() - started
-    if pdf:
-        _render_pdfs([out / r["html"] for r in built.reports], workers)
-    built.seconds = time.perf_counter() - started
     return built
+
+
+def _write_index(out: Path, pub: Publication, built: Built) -> None:
+    env = environment()
+    css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+    years = sorted({parse_period(r["period"]).year for r in built.reports})
+    (out / "index.html").write_text(env.get_template("index.html.j2").render(
+        pub=pub, css=css, root="", reports=built.reports, years=years), encoding="utf-8")
+    (out / "index.json").write_text(json.dumps(
+        {"version": pub.version, "as_of_date": pub.as_of.isoformat(),
+         "reports": built.reports}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _on_demand_spec(conn: duckdb.DuckDBPyConnection, body: str, period: str, as_of: date

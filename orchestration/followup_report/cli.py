@@ -21,7 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def report_main(args: argparse.Namespace) -> int:
     import duckdb  # the heavy imports only when a report is built
 
-    from orchestration.followup_report.build import render_pdf, write_followup_reports
+    from orchestration.followup_report.build import write_followup_reports
+    from orchestration.followup_report.pdf import render_pdf
 
     settings = get_settings()
     source = settings.published_duckdb_path

@@ -2,10 +2,13 @@
 initiative and month with the voucher lines (file, series and number, date, account,
 committee, object code, amount) and payroll per month and coding. DuckDB assembles the table
 rows of the voucher pages, so Python holds one string per page, never one object per line.
-Payroll cells that cover fewer than three people are blanked, as in the exports."""
+A month's lines are paged (PAGE_LINES a page, the first page at the month's own address) so
+that no page grows with the ledger; every page carries the month's totals. Payroll cells
+that cover fewer than three people are blanked, as in the exports."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +18,16 @@ import jinja2
 from orchestration.followup_report.queries import rows, sql_escape, sql_kr
 
 SMALL_CELL_LIMIT = 3
+PAGE_LINES = 500  # voucher lines per page: a page stays readable and quick to open
 KIND_LABELS = {"cost": "kostnad", "grant_income": "bidragsintäkt",
                "internal_compensation": "internersättning", "unknown_object_code":
                "okänd objektkod", "other": "övrigt"}
 
 
-def month_href(initiative_id: str, year: int, month: int) -> str:
-    return f"verifikationer/{initiative_id}/{year}-{month:02d}.html"
+def month_href(initiative_id: str, year: int, month: int, page: int = 0) -> str:
+    """The month's voucher lines; page 0 (the first) is the address every figure links to."""
+    suffix = f"-s{page + 1}" if page else ""
+    return f"verifikationer/{initiative_id}/{year}-{month:02d}{suffix}.html"
 
 
 def year_href(initiative_id: str | None, year: int) -> str:
@@ -29,12 +35,13 @@ def year_href(initiative_id: str | None, year: int) -> str:
         f"verifikationer/{year}.html"
 
 
-def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def _line_html() -> str:
+    """SQL for one ledger line as a table row."""
     kind = "case line_kind " + " ".join(f"when '{k}' then '{v}'" for k, v in KIND_LABELS.items()) \
         + " else line_kind end"
     cell = "concat('<td>', {}, '</td>')".format
     num = "concat('<td class=\"num\">', {}, '</td>')".format
-    row = ("concat('<tr>', " + ", ".join([
+    return ("concat('<tr>', " + ", ".join([
         cell(sql_escape("source_file")),
         f"concat('<td>', {sql_escape('voucher_series')}, '\u00a0', {sql_escape('voucher_number')},"
         f" '</td>')",
@@ -48,8 +55,12 @@ def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         num(f"case when amount_sek is null then 'skyddat' else {sql_kr('amount_sek')} end"),
         cell(sql_escape("transaction_text")),
     ]) + ", '</tr>')")
-    # withheld payroll lines still count in the month's cost: the month's outcome as the
-    # report prints it (the lines shown plus those withheld; derivable from what is published)
+
+
+def _months(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """One row per initiative and month with its totals (for the year pages and every page).
+    Withheld payroll lines still count in the month's cost: the month's outcome as the
+    report prints it (the lines shown plus those withheld; derivable from what is published)."""
     withheld = "count(*) filter (where amount_sek is null) > 0"
     cost = "sum(amount_sek) filter (where line_kind = 'cost')"
     return rows(conn, f"""
@@ -61,14 +72,34 @@ def _voucher_rows(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             sum(amount_sek) filter (where line_kind = 'grant_income') as grant_income,
             sum(amount_sek) filter (where line_kind = 'internal_compensation') as compensation,
             case when {withheld} then coalesce(sum(amount_sek), 0) + max(o.outcome_sek)
-                - coalesce({cost}, 0) else sum(amount_sek) end as total,
-            string_agg({row}, '' order by voucher_date, voucher_series, voucher_number,
-                       source_file, source_line) as body
+                - coalesce({cost}, 0) else sum(amount_sek) end as total
         from marts.fct_ledger_lines
         left join outcome as o using (initiative_id, year, month)
         where initiative_id is not null
         group by initiative_id, year, month
         order by initiative_id, year, month""")
+
+
+def _voucher_pages(conn: duckdb.DuckDBPyConnection, page_lines: int
+                   ) -> Iterator[tuple[str, int, int, int, int, int, str]]:
+    """(initiative, year, month, page, first line, last line, rows as HTML) per page, read a
+    few pages at a time: memory holds a few pages, not the ledger."""
+    cur = conn.execute(f"""
+        with numbered as (
+            select initiative_id, year, month, {_line_html()} as row_html,
+                row_number() over (partition by initiative_id, year, month
+                    order by voucher_date, voucher_series, voucher_number, source_file,
+                             source_line) - 1 as n
+            from marts.fct_ledger_lines
+            where initiative_id is not null)
+        select initiative_id, year, month, n // {int(page_lines)} as page,
+            min(n) + 1 as first_line, max(n) + 1 as last_line,
+            string_agg(row_html, '' order by n) as body
+        from numbered
+        group by all
+        order by initiative_id, year, month, page""")
+    while batch := cur.fetchmany(16):
+        yield from batch
 
 
 def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int], str]:
@@ -103,23 +134,28 @@ def _payroll_rows(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, int],
 
 
 def write_drilldown(conn: duckdb.DuckDBPyConnection, env: jinja2.Environment, out: Path,
-                    context: dict[str, Any]) -> int:
+                    context: dict[str, Any], page_lines: int = PAGE_LINES) -> int:
     """Writes every voucher page; returns the number of pages."""
     names = {r["initiative_id"]: r["initiative_name"]
              for r in rows(conn, "select initiative_id, initiative_name "
                            "from marts.dim_initiatives")}
-    months = _voucher_rows(conn)
+    months = _months(conn)
+    by_key = {(m["initiative_id"], m["year"], m["month"]): m for m in months}
     payroll = _payroll_rows(conn)
     page = env.get_template("vouchers_month.html.j2")
     per_year = env.get_template("vouchers_year.html.j2")
     count = 0
-    for m in months:
-        target = out / month_href(m["initiative_id"], m["year"], m["month"])
+    for iid, year, month, number, first, last, body in _voucher_pages(conn, page_lines):
+        m = by_key[(iid, year, month)]
+        pages = -(-m["lines"] // page_lines)
+        target = out / month_href(iid, year, month, number)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.render(
-            **context, root="../../", m=m, name=names.get(m["initiative_id"], m["initiative_id"]),
-            kinds=KIND_LABELS, rows_html=m["body"],
-            payroll_html=payroll.get((m["initiative_id"], m["year"], m["month"]))),
+            **context, root="../../", m=m, name=names.get(iid, iid), kinds=KIND_LABELS,
+            rows_html=body, page=number, pages=pages, first_line=first, last_line=last,
+            page_hrefs=[month_href(iid, year, month, k).rsplit("/", 1)[1]
+                        for k in range(pages)],
+            payroll_html=payroll.get((iid, year, month)) if number == 0 else None),
             encoding="utf-8")
         count += 1
     years = sorted({m["year"] for m in months})

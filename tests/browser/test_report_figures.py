@@ -4,6 +4,7 @@ vouchers; the PDF beside it holds the same totals."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from decimal import Decimal
@@ -112,6 +113,51 @@ def test_pdf_beside_the_html_holds_the_same_totals(published: Path, tmp_path: Pa
     for name, shown in figures:
         assert shown.strip() in text, (name, shown)
     assert built.version in text and "12\u202f600\u202f000\u00a0kr" in text
+
+    # the next publication reuses an unchanged report's PDF (the same file, not redrawn) and
+    # redraws one whose content changed
+    (tmp_path / "index.json").write_text(json.dumps({"reports": built.reports}), "utf-8")
+    again, changed = tmp_path / "again", tmp_path / "changed"
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        reused = write_followup_reports(conn, again, date_of(conn), only=("KS", "2022"),
+                                        pdf=True, previous=tmp_path)
+        assert reused.pdfs_drawn == 0 and reused.reports[0]["pdf_version"] == built.version
+        assert (again / report["pdf"]).stat().st_ino == (tmp_path / report["pdf"]).stat().st_ino
+        (tmp_path / "index.json").write_text(json.dumps({"reports": [
+            {**report, "pdf_key": "0" * 64}]}), "utf-8")  # as if the report had changed
+        redrawn = write_followup_reports(conn, changed, date_of(conn), only=("KS", "2022"),
+                                         pdf=True, previous=tmp_path)
+    assert redrawn.pdfs_drawn == 1
+    assert (changed / report["pdf"]).stat().st_ino != (tmp_path / report["pdf"]).stat().st_ino
+    assert PdfReader(changed / report["pdf"]).trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+
+def test_voucher_pages_are_paged(published: Path, tmp_path: Path) -> None:
+    """A month with more lines than a page holds is split; every line is on exactly one page,
+    the first page keeps the month's address, and every page shows the month's totals."""
+    from orchestration.followup_report.build import environment
+    from orchestration.followup_report.drilldown import month_href, write_drilldown
+    from orchestration.followup_report.model import publication
+
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        iid, year, month, lines = conn.execute(
+            "select initiative_id, year, month, count(*) from marts.fct_ledger_lines "
+            "where initiative_id is not null group by all order by 4 desc limit 1").fetchall()[0]
+        pub = publication(conn, date_of(conn))
+        write_drilldown(conn, environment(), tmp_path, {"pub": pub, "css": ""}, page_lines=3)
+    pages = -(-lines // 3)
+    assert lines > 3
+    files = [tmp_path / month_href(iid, year, month, k) for k in range(pages)]
+    assert files[0].name == f"{year}-{month:02d}.html"
+    assert not (tmp_path / month_href(iid, year, month, pages)).exists()
+    html = [f.read_text("utf-8") for f in files]
+    body_rows = [re.findall(r"<tbody>(.*?)</tbody>", h, re.S)[0].count("<tr>") for h in html]
+    assert body_rows == [3] * (pages - 1) + [lines - 3 * (pages - 1)]
+    for k, h in enumerate(html):
+        assert f"Sida {k + 1} av {pages}" in h and "Kostnad:" in h
+        for other in files:
+            assert other == files[k] or f'href="{other.name}"' in h
+    assert "står på sida 1" not in html[0] and "står på sida 1" in html[-1]
 
 
 def date_of(conn: duckdb.DuckDBPyConnection):
