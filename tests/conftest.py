@@ -20,7 +20,9 @@ SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 # Test folders go to a RAM disk where one has room: every nightly in the suite commits a few
 # thousand times to Dagster's SQLite storage and checkpoints DuckDB, and on a disk each fsync
-# waits. The files are the same files in the same formats; only the medium differs.
+# waits. The files are the same files in the same formats; only the medium differs. pytest's
+# own numbered folders (pytest-of-<user>/pytest-<n>) are kept, so sessions side by side never
+# share one, and `tmp_path_retention_policy` (pyproject.toml) removes what passed.
 RAM_DISK = Path("/dev/shm")
 RAM_DISK_NEEDED = 6 * 2**30
 # the heavy folders first, so that with several workers (make test) the long tests start at
@@ -28,30 +30,21 @@ RAM_DISK_NEEDED = 6 * 2**30
 HEAVY_FIRST = ("integration", "property", "browser")
 
 
-def _ram_basetemp() -> Path | None:
+def _ram_disk_has_room() -> bool:
     try:
         usage = shutil.disk_usage(RAM_DISK)
     except OSError:
-        return None
-    if usage.free < RAM_DISK_NEEDED or not os.access(RAM_DISK, os.W_OK):
-        return None
-    return RAM_DISK / f"uppfoljning-tests-{os.getuid()}"
+        return False
+    return usage.free >= RAM_DISK_NEEDED and os.access(RAM_DISK, os.W_OK)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest's own tmp_path set-up reads basetemp
+@pytest.hookimpl(tryfirst=True)  # before anything asks pytest for its temporary folder
 def pytest_configure(config: pytest.Config) -> None:
     # an xdist worker gets its folder from the controller; a basetemp given stays
     if hasattr(config, "workerinput") or config.option.basetemp:
         return
-    if os.environ.get("UPPFOLJNING_TEST_TMP", "ram") == "ram" and (base := _ram_basetemp()):
-        config.option.basetemp = str(base)  # pytest empties it at the start of each session
-        config.stash[_RAM_KEY] = base
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    base = config.stash.get(_RAM_KEY, None)
-    if base is not None and not os.environ.get("UPPFOLJNING_KEEP_TEST_TMP"):
-        shutil.rmtree(base, ignore_errors=True)  # RAM is not a place to leave warehouses
+    if os.environ.get("UPPFOLJNING_TEST_TMP", "ram") == "ram" and _ram_disk_has_room():
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(RAM_DISK))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -63,7 +56,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 TESTS = Path(__file__).resolve().parent
-_RAM_KEY = pytest.StashKey[Path]()
 
 
 @pytest.fixture(scope="session")
