@@ -16,8 +16,12 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 run: prepare ## install if needed, write the sample if raw/ is empty, run the nightly job, publish
 	$(BIN)/uppfoljning run
 
+# Tests run in parallel processes, one per core up to four (each holds a nightly of the sample);
+# a file's tests stay in one process, so module fixtures are built once. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: prepare browser ## install if needed and run every test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 install: $(STAMP)
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,45 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("UPPFOLJNING_REPORT_PDF", "0")
 
 SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+
+# Test folders go to a RAM disk where one has room: every nightly in the suite commits a few
+# thousand times to Dagster's SQLite storage and checkpoints DuckDB, and on a disk each fsync
+# waits. The files are the same files in the same formats; only the medium differs. pytest's
+# own numbered folders (pytest-of-<user>/pytest-<n>) are kept, so sessions side by side never
+# share one, and `tmp_path_retention_policy` (pyproject.toml) removes what passed.
+RAM_DISK = Path("/dev/shm")
+RAM_DISK_NEEDED = 6 * 2**30
+# the heavy folders first, so that with several workers (make test) the long tests start at
+# once and the many small ones fill the gaps at the end
+HEAVY_FIRST = ("integration", "property", "browser")
+
+
+def _ram_disk_has_room() -> bool:
+    try:
+        usage = shutil.disk_usage(RAM_DISK)
+    except OSError:
+        return False
+    return usage.free >= RAM_DISK_NEEDED and os.access(RAM_DISK, os.W_OK)
+
+
+@pytest.hookimpl(tryfirst=True)  # before anything asks pytest for its temporary folder
+def pytest_configure(config: pytest.Config) -> None:
+    # an xdist worker gets its folder from the controller; a basetemp given stays
+    if hasattr(config, "workerinput") or config.option.basetemp:
+        return
+    if os.environ.get("UPPFOLJNING_TEST_TMP", "ram") == "ram" and _ram_disk_has_room():
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", str(RAM_DISK))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def weight(item: pytest.Item) -> int:
+        parts = item.path.relative_to(TESTS).parts
+        return 0 if parts and parts[0] in HEAVY_FIRST else 1
+
+    items.sort(key=weight)  # stable: the order within each folder stays
+
+
+TESTS = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")

@@ -67,7 +67,7 @@ select
     o.outcome,
     o.outcome_status,
     lp.last_outcome_year,
-    g.year < year(cast('{{ var("as_of_date") }}' as date)) as year_has_ended
+    g.year < year({{ as_of_date() }}) as year_has_ended
 from grid as g
 inner join indicators as i using (indicator_id)
 left join all_targets as area_t

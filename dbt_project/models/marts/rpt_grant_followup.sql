@@ -36,7 +36,7 @@ select
     case
         when r.submitted_on is not null and r.submitted_on <= d.report_due then 'reported'
         when r.submitted_on is not null then 'reported_late'
-        when d.report_due < cast('{{ var("as_of_date") }}' as date) then 'missing'
+        when d.report_due < {{ as_of_date() }} then 'missing'
         else 'not_yet_due'
     end as report_status,
     coalesce(r.used_sek > d.amount_sek, false) as use_exceeds_decision

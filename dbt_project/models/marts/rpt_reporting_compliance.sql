@@ -18,13 +18,13 @@ select
     case
         when d.delivered_on is not null and d.delivered_on <= c.due_on then 'delivered'
         when d.delivered_on is not null then 'late'
-        when c.due_on < cast('{{ var("as_of_date") }}' as date) then 'missing'
+        when c.due_on < {{ as_of_date() }} then 'missing'
         else 'not_yet_due'
     end as status,
     cast(case
         when d.delivered_on > c.due_on then date_diff('day', c.due_on, d.delivered_on)
-        when d.delivered_on is null and c.due_on < cast('{{ var("as_of_date") }}' as date)
-            then date_diff('day', c.due_on, cast('{{ var("as_of_date") }}' as date))
+        when d.delivered_on is null and c.due_on < {{ as_of_date() }}
+            then date_diff('day', c.due_on, {{ as_of_date() }})
         else 0
     end as integer) as days_late
 from {{ ref('stg_registry__report_calendar') }} as c
