@@ -102,3 +102,18 @@ def mart(nightly, pipeline_env: dict):
     conn = duckdb.connect(str(pipeline_env["warehouse"] / "governance.duckdb"), read_only=True)
     yield conn
     conn.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_dagster_instance_left_open() -> Iterator[None]:
+    """A schedule or sensor evaluation context opens an instance of its own and sets it as the
+    one Dagster's definitions loading reads; left open, it points every later test of the
+    process at an instance that is gone ("undefined DagsterInstance weakref"). This names the
+    test that leaves one open instead of a later test failing for it."""
+    from dagster._core.storage.defs_state.base import DefsStateStorage
+
+    before = DefsStateStorage.get()
+    yield
+    if DefsStateStorage.get() is not before:
+        pytest.fail("Testet lämnade en Dagster-instans öppen (ett schedule- eller "
+                    "sensorkontext utan `with`)", pytrace=False)

@@ -73,8 +73,9 @@ def test_runs_meeting_refuse_with_a_message_and_readers_never_notice(
         manual = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], env=env,
                                 cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
         with dg.DagsterInstance.from_config(str(home)) as instance:
-            tick = build_nightly_schedule("0 2 * * *")(dg.build_schedule_context(
-                instance=instance, scheduled_execution_time=datetime.now(UTC)))
+            with dg.build_schedule_context(  # closed: it opens an instance of its own
+                    instance=instance, scheduled_execution_time=datetime.now(UTC)) as context:
+                tick = build_nightly_schedule("0 2 * * *")(context)
             still = instance.get_run_by_id(busy.run_id).status
         out = materialise.communicate(timeout=600)[0]
         assert manual.returncode == 2 and "pågår redan" in manual.stdout, manual.stdout

@@ -72,9 +72,11 @@ def test_a_new_month_reaches_the_published_mart(month_env: dict) -> None:
 
     code_location = defs()
     instance = dg.DagsterInstance.get()
-    tick = code_location.resolve_sensor_def("raw_files_sensor").evaluate_tick(
-        dg.build_sensor_context(cursor=cursor, definitions=code_location, instance=instance,
-                                instance_ref=instance.get_ref()))
+    # closed after the tick: an evaluation context opens its own instance, and one left open
+    # points Dagster's definitions loading at it after it is gone (later tests then fail)
+    with dg.build_sensor_context(cursor=cursor, definitions=code_location, instance=instance,
+                                 instance_ref=instance.get_ref()) as context:
+        tick = code_location.resolve_sensor_def("raw_files_sensor").evaluate_tick(context)
     [request] = tick.run_requests
     assert request.partition_key == MONTH
     for added in tick.dynamic_partitions_requests:

@@ -32,10 +32,10 @@ def raw_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def tick(defs: dg.Definitions, cursor: str | None) -> dg.SensorExecutionData:
     sensor = defs.resolve_sensor_def("raw_files_sensor")
     # an instance, as the daemon gives: payroll's dynamic month partitions live there
-    with dg.instance_for_test() as instance:
-        return sensor.evaluate_tick(dg.build_sensor_context(
+    with dg.instance_for_test() as instance, dg.build_sensor_context(
             cursor=cursor, definitions=defs, instance=instance,
-            instance_ref=instance.get_ref()))
+            instance_ref=instance.get_ref()) as context:  # closed: it opens an instance
+        return sensor.evaluate_tick(context)
 
 
 def drop(source: Path, target: Path) -> Path:

@@ -116,9 +116,10 @@ def test_the_schedule_fails_a_stale_run_before_asking_for_the_night(
         alive = _started_run(instance, workers.worker_tags(os.getpid()))
         stale = _started_run(instance, workers.worker_tags(child.pid))
         _kill(child)
-        context = dg.build_schedule_context(
-            instance=instance, scheduled_execution_time=datetime(2026, 12, 1, 2, tzinfo=UTC))
-        request = build_nightly_schedule("0 2 * * *")(context)
+        with dg.build_schedule_context(  # closed: it opens an instance of its own
+                instance=instance,
+                scheduled_execution_time=datetime(2026, 12, 1, 2, tzinfo=UTC)) as context:
+            request = build_nightly_schedule("0 2 * * *")(context)
         assert isinstance(request, dg.RunRequest)
         assert instance.get_run_by_id(stale.run_id).status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED

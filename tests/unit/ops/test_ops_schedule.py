@@ -23,9 +23,9 @@ def test_nightly_schedule_runs_the_nightly_job_at_two_swedish_time(
 def test_tick_requests_a_retrying_run_keyed_by_its_time() -> None:
     schedule = sched.build_nightly_schedule()
     at = datetime(2026, 1, 15, 2, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
-    with dg.instance_for_test() as instance:
-        result = schedule.evaluate_tick(
-            dg.build_schedule_context(instance=instance, scheduled_execution_time=at))
+    with dg.instance_for_test() as instance, dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=at) as context:  # closed: see new month
+        result = schedule.evaluate_tick(context)
     assert result.skip_message is None
     [request] = result.run_requests
     assert request.run_key == f"nightly-{at.isoformat()}"
