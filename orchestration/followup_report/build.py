@@ -5,9 +5,11 @@ mart version they were built from."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,8 +29,9 @@ from orchestration.followup_report.model import (
     report_specs,
 )
 from orchestration.followup_report.pdf import (
-    PdfPool,
     content_key,
+    engine,
+    open_pdfs,
     previous_pdfs,
     reuse_pdf,
 )
@@ -47,6 +50,7 @@ class Built:
     voucher_pages: int = 0
     html_seconds: float = 0.0
     pdfs_drawn: int = 0
+    pdf_engine: str | None = None
     seconds: float = 0.0
 
 
@@ -99,14 +103,14 @@ def _add_charts(ctx: dict[str, Any]) -> list[charts.ChartJob]:
 
 
 def _entry(spec: ReportSpec, ctx: dict[str, Any], pub: Publication, html: str,
-           pdf: bool) -> dict[str, Any]:
+           pdf_engine: str | None) -> dict[str, Any]:
     entry = {"body": spec.body, "body_name": ctx["body_name"], "period": spec.period.code,
              "period_label": ctx["period_label"], "preliminary": spec.preliminary,
-             "html": f"{spec.slug}.html", "pdf": f"{spec.slug}.pdf" if pdf else None,
+             "html": f"{spec.slug}.html", "pdf": f"{spec.slug}.pdf" if pdf_engine else None,
              "version": pub.version, "totals": {k: str(v) for k, v in ctx["totals"].items()}}
-    if pdf:  # the version the PDF prints: this one unless an unchanged PDF is reused
-        entry.update(pdf_version=pub.version,
-                     pdf_key=content_key(html, pub.version, pub.published_at))
+    if pdf_engine:  # the version the PDF prints: this one unless an unchanged PDF is reused
+        entry.update(pdf_version=pub.version, pdf_engine=pdf_engine,
+                     pdf_key=content_key(html, pub.version, pub.published_at, pdf_engine))
     return entry
 
 
@@ -132,32 +136,38 @@ def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: da
     if not all(has_table(conn, "marts", t) for t in REQUIRED_MARTS):
         return Built(out, pub.version)
     out.mkdir(parents=True, exist_ok=True)
+    pdf_engine = engine() if pdf else None
     # one report on demand is drawn here: starting workers would cost more than it saves
-    with PdfPool(workers if pdf and not only else 0) as pdfs:
-        built = _write_html(conn, out, pub, only, pdf, workers)
-        if pdf:
-            reusable = previous_pdfs(previous)
-            drawn = []
-            for entry in built.reports:
-                before = reusable.get(entry["html"])
-                if previous and before and before["pdf_key"] == entry["pdf_key"]:
-                    reuse_pdf(previous, before, out / entry["pdf"])
-                    entry["pdf_version"] = before.get("pdf_version") or before["version"]
-                else:
-                    drawn.append(out / entry["html"])
-            # longest first, so that no long report starts last on its own
-            for path in sorted(drawn, key=lambda p: p.stat().st_size, reverse=True):
-                pdfs.submit(path)
-            built.pdfs_drawn = len(drawn)
+    renderer = open_pdfs(pdf_engine, workers if not only else 0) if pdf_engine else None
+    reusable = previous_pdfs(previous) if renderer is not None else {}
+    drawn: list[Path] = []
+
+    def place_pdf(entry: dict[str, Any]) -> None:
+        """Reuse the previous PDF of an unchanged report, else draw it now: the drawing
+        overlaps the rest of the HTML and the voucher pages (the PDF never loads those)."""
+        before = reusable.get(entry["html"])
+        if previous and before and before["pdf_key"] == entry["pdf_key"]:
+            reuse_pdf(previous, before, out / entry["pdf"])
+            entry["pdf_version"] = before.get("pdf_version") or before["version"]
+        elif renderer is not None:
+            drawn.append(out / entry["html"])
+            renderer.submit(drawn[-1])
+
+    with renderer or contextlib.nullcontext():
+        built = _write_html(conn, out, pub, only, pdf_engine, workers,
+                            place_pdf if renderer is not None else None)
+        built.pdf_engine, built.pdfs_drawn = pdf_engine, len(drawn)
         if not only:
             _write_index(out, pub, built)
-        pdfs.wait()
+        if renderer is not None:
+            renderer.wait()
     built.seconds = time.perf_counter() - started
     return built
 
 
 def _write_html(conn: duckdb.DuckDBPyConnection, out: Path, pub: Publication,
-                only: tuple[str, str] | None, pdf: bool, workers: int) -> Built:
+                only: tuple[str, str] | None, pdf_engine: str | None, workers: int,
+                on_report: Callable[[dict[str, Any]], None] | None) -> Built:
     started = time.perf_counter()
     env = environment()
     css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
@@ -174,7 +184,9 @@ def _write_html(conn: duckdb.DuckDBPyConnection, out: Path, pub: Publication,
     for spec, ctx in zip(specs, contexts, strict=True):
         html = template.render(**ctx, css=css, root="")
         (out / f"{spec.slug}.html").write_text(html, encoding="utf-8")
-        built.reports.append(_entry(spec, ctx, pub, html, pdf))
+        built.reports.append(_entry(spec, ctx, pub, html, pdf_engine))
+        if on_report is not None:
+            on_report(built.reports[-1])
     built.voucher_pages = write_drilldown(conn, env, out, {"pub": pub, "css": css})
     built.html_seconds = time.perf_counter() - started
     return built

@@ -7,15 +7,19 @@ data table beside it, so colour and shape are never the only way to read a chart
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
+from typing import ParamSpec
 
 import altair as alt
 import vl_convert as vlc
 
+P = ParamSpec("P")
 FONT = "DejaVu Sans"
 INK = "#1a1a1a"
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies)
@@ -81,6 +85,18 @@ def _svg(chart: alt.TopLevelMixin, label: str) -> ChartJob:
     return ChartJob(spec, label)
 
 
+def _unchecked(build: Callable[P, ChartJob]) -> Callable[P, ChartJob]:
+    """Builds the chart without Altair's debug-mode schema check of every object as it is
+    made (about a second of CPU per publication, most of it compiling the schema in a fresh
+    process). The specs are fixed by this module, tested, and checked again by vl-convert."""
+    @functools.wraps(build)
+    def unchecked(*args: P.args, **kwargs: P.kwargs) -> ChartJob:
+        with alt.utils.schemapi.debug_mode(False):
+            return build(*args, **kwargs)
+    return unchecked
+
+
+@_unchecked
 def monthly_outcome(rows: list[dict], label: str) -> ChartJob:
     """Outcome per month as bars and the month's budget as a dashed line with point marks."""
     data = alt.Data(values=[{"månad": r["month_label"], "Utfall": float(r["outcome_mnkr"]),
@@ -93,6 +109,7 @@ def monthly_outcome(rows: list[dict], label: str) -> ChartJob:
     return _svg((bars + line).properties(width=520, height=200), label)
 
 
+@_unchecked
 def funding_by_year(rows: list[dict], label: str) -> ChartJob:
     """Stacked bars: who paid each year, in the funding order."""
     values = [{"år": str(r["year"]), "källa": r["source_label"], "mnkr": float(r["mnkr"]),
@@ -108,6 +125,7 @@ def funding_by_year(rows: list[dict], label: str) -> ChartJob:
     return _svg(chart, label)
 
 
+@_unchecked
 def indicator_vs_target(rows: list[dict], unit: str, label: str) -> ChartJob:
     """Outcome as a solid line with circles, the target as a dashed line with squares."""
     values = []

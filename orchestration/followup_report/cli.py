@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--body", help="organet, t.ex. KS (utelämnas: alla rapporter)")
     parser.add_argument("--period", help="perioden, t.ex. 2022, 2022-H1 eller 2023-T2")
     parser.add_argument("--format", choices=["html", "pdf"], default="html",
-                        help="html (standard) eller pdf (taggad PDF/UA bredvid HTML-filen)")
+                        help="html (standard) eller pdf (taggad PDF bredvid HTML-filen; "
+                        "motorn väljs med UPPFOLJNING_PDF_ENGINE)")
     parser.add_argument("--out", help="mapp att skriva till (standard: "
                         "$WAREHOUSE_DIR/rapporter-pa-begaran/)")
 
@@ -22,7 +23,7 @@ def report_main(args: argparse.Namespace) -> int:
     import duckdb  # the heavy imports only when a report is built
 
     from orchestration.followup_report.build import write_followup_reports
-    from orchestration.followup_report.pdf import render_pdf
+    from orchestration.followup_report.pdf import PdfEngineError
 
     settings = get_settings()
     source = settings.published_duckdb_path
@@ -38,15 +39,14 @@ def report_main(args: argparse.Namespace) -> int:
     only = (args.body, args.period) if args.body else None
     try:
         with duckdb.connect(str(source), read_only=True) as conn:
-            built = write_followup_reports(conn, out, settings.as_of_date, only=only, pdf=False)
-    except ValueError as e:
+            built = write_followup_reports(conn, out, settings.as_of_date, only=only,
+                                           pdf=args.format == "pdf")
+    except (ValueError, PdfEngineError) as e:
         print(str(e), file=sys.stderr)
         return 2
     for report in built.reports:
-        path = out / report["html"]
-        if args.format == "pdf":
-            path = render_pdf(path)
-        print(path)
-    print(f"Version {built.version}; {len(built.reports)} rapporter, "
+        print(out / report[args.format])
+    drawn = f", {built.pdfs_drawn} PDF ({built.pdf_engine})" if built.pdf_engine else ""
+    print(f"Version {built.version}; {len(built.reports)} rapporter{drawn}, "
           f"{built.voucher_pages} verifikationssidor, {built.seconds:.1f} s.")
     return 0

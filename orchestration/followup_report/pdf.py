@@ -1,56 +1,90 @@
-"""Tagged PDFs (PDF/UA-1) beside the HTML reports, with WeasyPrint.
+"""PDFs beside the HTML reports: which engine draws them, and reusing an unchanged one.
 
-Why this is the slow part, as profiled (cProfile, KS-2022 of the sample: 14 A4 pages, about
-2 900 HTML elements, 7 charts): WeasyPrint is pure Python and costs about a millisecond per
-element, spread over every stage: HTML parsing (about 15 %), the CSS cascade (15 %), layout
-and line breaking (35 %), drawing and writing the PDF (30 %). No single feature is to blame:
-the inline SVG charts are about 10 %, the PDF/UA tagging and compression are noise, fixed
-table layout saves nothing measurable. A report costs 2.5–3 s of CPU however it is styled.
+Two engines (docs/operations.md, "Rapporternas PDF"):
+- `chromium` (default where Debian's chromium is installed): a tagged PDF, fast
+  (pdf_chromium.py says why it is the default);
+- `weasyprint`: PDF/UA-1, about 3–4 s of CPU per report (pdf_weasyprint.py).
+UPPFOLJNING_PDF_ENGINE chooses (`auto`, the default: Chromium where found, else WeasyPrint);
+UPPFOLJNING_CHROMIUM names the browser where it is not on PATH as `chromium`.
 
-So the cost is met by design, not by tuning:
-- a PDF is rebuilt only when its report's content changed. The key is a hash of the HTML with
-  the publication's own version and time taken out; an unchanged report takes the PDF of the
-  previous publication, which prints the version it was built from (index.json says so as
-  `pdf_version`). The HTML always prints the current version.
-- the worker processes start (and import WeasyPrint, about 1 s) while the report contexts and
-  charts are still being built, get the reports longest first (the last one to start is a
-  short one), and import nothing but this module (not DuckDB, Altair or the report model).
-"""
+A PDF is drawn again only when its report's content changed. The key is a hash of the HTML
+and the engine, with the publication's own version and time taken out; an unchanged report
+takes the PDF of the previous publication, which prints the version it was built from
+(index.json says so as `pdf_version`). The HTML always prints the current version."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+ENGINE_SETTING = "UPPFOLJNING_PDF_ENGINE"
+CHROMIUM_SETTING = "UPPFOLJNING_CHROMIUM"
+ENGINES = ("chromium", "weasyprint")
 
 
-def render_pdf(html_path: Path) -> Path:
-    """A tagged PDF (PDF/UA-1) beside the HTML, from the same HTML."""
-    from weasyprint import HTML
-
-    target = html_path.with_suffix(".pdf")
-    tmp = target.with_name(f".{target.name}.tmp")
-    HTML(filename=str(html_path)).write_pdf(str(tmp), pdf_variant="pdf/ua-1")
-    tmp.replace(target)
-    return target
+class PdfEngineError(RuntimeError):
+    """The PDF engine asked for cannot be used (a Swedish message for the operator)."""
 
 
-def _warm() -> None:
-    import weasyprint  # noqa: F401 - the import is the cost being paid early
+class Pdfs(Protocol):
+    """A renderer: a context manager that draws the PDFs submitted to it; `wait` raises the
+    first failure."""
+
+    def __enter__(self) -> Pdfs: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def submit(self, html_path: Path) -> None: ...
+    def wait(self) -> None: ...
 
 
-def content_key(html: str, version: str, published_at: str | None) -> str:
+def chromium_executable() -> str | None:
+    named = os.environ.get(CHROMIUM_SETTING, "").strip()
+    if named:
+        return named if Path(named).is_file() else None
+    return shutil.which("chromium")
+
+
+def engine() -> str:
+    """The engine this run uses: the setting, or `auto`."""
+    wanted = os.environ.get(ENGINE_SETTING, "auto").strip().lower() or "auto"
+    if wanted not in (*ENGINES, "auto"):
+        raise PdfEngineError(f"{ENGINE_SETTING}={wanted!r} är okänt; ange chromium, "
+                             "weasyprint eller auto.")
+    if wanted == "weasyprint":
+        return "weasyprint"
+    if chromium_executable():
+        return "chromium"
+    if wanted == "chromium":
+        raise PdfEngineError(f"{ENGINE_SETTING}=chromium men ingen Chromium hittades "
+                             f"(PATH eller {CHROMIUM_SETTING}); installera Debians chromium "
+                             "eller välj weasyprint.")
+    return "weasyprint"
+
+
+def open_pdfs(name: str, workers: int) -> Pdfs:
+    """The engine's renderer, drawing on `workers` processes or pages at a time."""
+    if name == "chromium":
+        from orchestration.followup_report.pdf_chromium import ChromiumPdfs
+
+        executable = chromium_executable()
+        if executable is None:
+            raise PdfEngineError("Ingen Chromium hittades för PDF:erna.")
+        return ChromiumPdfs(executable, workers)
+    from orchestration.followup_report.pdf_weasyprint import WeasyPrintPdfs
+
+    return WeasyPrintPdfs(workers)
+
+
+def content_key(html: str, version: str, published_at: str | None, name: str) -> str:
     """What the PDF shows, without the publication it happens to be part of."""
     text = html.replace(version, "\0version\0")
     if published_at:  # as stored and as the footer prints it
         for shown in (published_at, published_at.replace("T", " ")):
             text = text.replace(shown, "\0published\0")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()
 
 
 def previous_pdfs(previous: Path | None) -> dict[str, dict[str, Any]]:
@@ -77,42 +111,3 @@ def reuse_pdf(previous: Path, entry: dict[str, Any], target: Path) -> None:
     except OSError:
         shutil.copyfile(source, tmp)
     tmp.replace(target)
-
-
-class PdfPool:
-    """Renders PDFs on `workers` processes, started at once so that their start-up overlaps
-    the HTML build. Used as a context manager; `wait` raises the first failure."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: list[Path] = []
-        self.futures: list[Future[Path]] = []
-
-    def __enter__(self) -> PdfPool:
-        if self.workers > 1:
-            ctx = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                            initializer=_warm)
-            # the pool starts its processes on submission: start them now, not when the
-            # first PDF is due
-            for _ in range(self.workers):
-                self.pool.submit(_warm)
-        return self
-
-    def submit(self, html_path: Path) -> None:
-        if self.pool is None:
-            self.pending.append(html_path)
-        else:
-            self.futures.append(self.pool.submit(render_pdf, html_path))
-
-    def wait(self) -> None:
-        for path in self.pending:
-            render_pdf(path)
-        self.pending.clear()
-        for future in self.futures:
-            future.result()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)

@@ -4,7 +4,6 @@ vouchers; the PDF beside it holds the same totals."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from decimal import Decimal
@@ -93,20 +92,28 @@ def test_two_clicks_from_a_ks_figure_to_the_vouchers(chromium, reports_dir: Path
         page.close()
 
 
-def test_pdf_beside_the_html_holds_the_same_totals(published: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["chromium", "weasyprint"])
+def test_pdf_beside_the_html_holds_the_same_totals(engine: str, published: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from pypdf import PdfReader
 
     from orchestration.followup_report.build import write_followup_reports
 
+    monkeypatch.setenv("UPPFOLJNING_PDF_ENGINE", engine)
     with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
         built = write_followup_reports(conn, tmp_path, date_of(conn), only=("KS", "2022"),
                                        pdf=True)
     (report,) = built.reports
+    assert report["pdf_engine"] == built.pdf_engine == engine
     html = (tmp_path / report["html"]).read_text(encoding="utf-8")
-    reader = PdfReader(tmp_path / report["pdf"])
-    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])  # tagged
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
-    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    pdf = tmp_path / report["pdf"]
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged
+    assert root["/Lang"] == "sv" and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == re.search(r"<title>([^<]+)</title>", html).group(1)
+    if engine == "weasyprint":  # PDF/UA-1 says so in its XMP metadata
+        assert b"pdfuaid:part" in pdf.read_bytes()
     text = "\n".join(p.extract_text() for p in reader.pages)
     figures = re.findall(r'data-figure="(\w+)">(?:<a [^>]*>)?([^<]+)<', html)
     assert len(figures) >= 6
@@ -114,22 +121,44 @@ def test_pdf_beside_the_html_holds_the_same_totals(published: Path, tmp_path: Pa
         assert shown.strip() in text, (name, shown)
     assert built.version in text and "12\u202f600\u202f000\u00a0kr" in text
 
-    # the next publication reuses an unchanged report's PDF (the same file, not redrawn) and
-    # redraws one whose content changed
-    (tmp_path / "index.json").write_text(json.dumps({"reports": built.reports}), "utf-8")
-    again, changed = tmp_path / "again", tmp_path / "changed"
+
+def test_an_unchanged_report_keeps_its_pdf_across_publications(published: Path, tmp_path: Path
+                                                               ) -> None:
+    """The next publication (another version, another time, the same marts) takes the
+    previous PDF, the same file, and says which version it prints; the HTML prints the new
+    version. A report whose content changed is drawn again."""
+    import shutil
+
+    from pypdf import PdfReader
+
+    from orchestration.followup_report.build import write_followup_reports
+
+    first, second, third = (tmp_path / n for n in ("first", "second", "third"))
     with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
-        reused = write_followup_reports(conn, again, date_of(conn), only=("KS", "2022"),
-                                        pdf=True, previous=tmp_path)
-        assert reused.pdfs_drawn == 0 and reused.reports[0]["pdf_version"] == built.version
-        assert (again / report["pdf"]).stat().st_ino == (tmp_path / report["pdf"]).stat().st_ino
-        (tmp_path / "index.json").write_text(json.dumps({"reports": [
-            {**report, "pdf_key": "0" * 64}]}), "utf-8")  # as if the report had changed
-        redrawn = write_followup_reports(conn, changed, date_of(conn), only=("KS", "2022"),
-                                         pdf=True, previous=tmp_path)
-    assert redrawn.pdfs_drawn == 1
-    assert (changed / report["pdf"]).stat().st_ino != (tmp_path / report["pdf"]).stat().st_ino
-    assert PdfReader(changed / report["pdf"]).trailer["/Root"]["/MarkInfo"]["/Marked"]
+        as_of = date_of(conn)
+        built = write_followup_reports(conn, first, as_of, pdf=True)
+    later = tmp_path / "later.duckdb"
+    shutil.copyfile(published / "governance.duckdb", later)
+    with duckdb.connect(str(later)) as conn:
+        conn.execute("update publication set version = '29991231T000000.000000Z', "
+                     "published_at = published_at + interval 1 day")
+        again = write_followup_reports(conn, second, as_of, pdf=True, previous=first)
+        conn.execute("update marts.dim_committees set committee_name = 'Kommunstyrelsen (ny)' "
+                     "where committee_id = 'KS'")
+        changed = write_followup_reports(conn, third, as_of, pdf=True, previous=second)
+    assert again.version == "29991231T000000.000000Z" != built.version
+    assert again.pdfs_drawn == 0 and len(again.reports) == len(built.reports) >= 20
+    for report in again.reports:
+        assert report["pdf_version"] == built.version
+        assert (second / report["pdf"]).stat().st_ino == (first / report["pdf"]).stat().st_ino
+        assert again.version in (second / report["html"]).read_text(encoding="utf-8")
+    assert f"byggd ur version {built.version}" in (second / "index.html").read_text("utf-8")
+    # only the reports that name KS changed: they are drawn again, the others kept
+    redrawn = {r["html"] for r in changed.reports if r["pdf_version"] == again.version}
+    assert changed.pdfs_drawn == len(redrawn) and "KS-2022.html" in redrawn
+    assert "SN-2022.html" not in redrawn
+    ks = PdfReader(third / "KS-2022.pdf")
+    assert "Kommunstyrelsen (ny)" in "".join(p.extract_text() for p in ks.pages)
 
 
 def test_voucher_pages_are_paged(published: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ no request outside the report's own files, and zero axe-core violations at WCAG 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,37 @@ def test_preliminary_period_is_marked(chromium, reports_dir: Path) -> None:
         assert final.locator("#preliminar").count() == 0
     finally:
         final.close()
+
+
+def a4_text_width_px() -> int:
+    """A4's width less the left and right page margins of the reports' own style sheet, in
+    CSS pixels (96 per inch)."""
+    from orchestration.followup_report.build import TEMPLATES
+
+    css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+    margins = re.search(r"@page\s*{[^}]*?margin:\s*([\d.]+mm(?:\s+[\d.]+mm)*)", css)
+    assert margins, "the style sheet sets no @page margin"
+    sizes = [float(m[:-2]) for m in margins.group(1).split()]
+    right = sizes[1] if len(sizes) > 1 else sizes[0]
+    left = sizes[3] if len(sizes) > 3 else right
+    return int((210 - left - right) / 25.4 * 96)
+
+
+def test_every_report_fits_the_a4_page_when_printed(chromium, reports_dir: Path) -> None:
+    """Nothing in a printed report is wider than the A4 text width: WeasyPrint cuts such a
+    table off at the margin, Chromium shrinks the whole page to fit it."""
+    width = a4_text_width_px()
+    page = chromium.new_page(viewport={"width": width, "height": 1100})
+    page.emulate_media(media="print")
+    too_wide = {}
+    try:
+        reports = sorted(p for p in reports_dir.glob("*.html") if p.name != "index.html")
+        assert len(reports) >= 20
+        for path in reports:
+            page.goto(path.as_uri())
+            widest = page.evaluate("document.documentElement.scrollWidth")
+            if widest > width:
+                too_wide[path.name] = widest
+    finally:
+        page.close()
+    assert too_wide == {}, f"wider than {width} px in print: {too_wide}"

@@ -1,0 +1,73 @@
+"""Benchmark: building every follow-up report from a published copy, fresh (a script, not a
+test).
+
+    python tests/benchmarks/bench_reports.py [--published warehouse/published/governance.duckdb]
+        [--engines chromium,weasyprint,none] [--runs 3]
+
+Each run writes every report, its voucher pages, the index and (unless the engine is `none`)
+a PDF beside each report into an empty folder, with no previous publication to reuse PDFs
+from: what the first publication of a new mart version costs when every report changed. Wall
+time, and CPU time of this process and of every process it started (the PDF workers, or
+Chromium and its renderers), are printed per engine as median with min–max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from orchestration.followup_report import charts  # noqa: E402
+from orchestration.followup_report.build import write_followup_reports  # noqa: E402
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def build_once(published: Path, engine: str) -> tuple[float, float, int, int]:
+    charts._DRAWN.clear()  # a fresh process draws every chart
+    if engine != "none":
+        os.environ["UPPFOLJNING_PDF_ENGINE"] = engine
+    with duckdb.connect(str(published), read_only=True) as conn, \
+            tempfile.TemporaryDirectory(prefix="bench-reports-") as out:
+        as_of = date.fromisoformat(str(conn.execute(
+            "select as_of_date from publication").fetchall()[0][0]))
+        cpu, wall = _cpu(), time.perf_counter()
+        built = write_followup_reports(conn, Path(out), as_of, pdf=engine != "none")
+        return (time.perf_counter() - wall, _cpu() - cpu, len(built.reports),
+                built.pdfs_drawn)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--published", type=Path,
+                        default=ROOT / "warehouse" / "published" / "governance.duckdb")
+    parser.add_argument("--engines", default="none,chromium,weasyprint")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{args.published} · load {os.getloadavg()[0]:.1f} · {os.cpu_count()} cores")
+    print(f"{'engine':<11} {'reports':>7} {'pdfs':>5} {'wall s':>16} {'cpu s':>16}")
+    for engine in args.engines.split(","):
+        runs = [build_once(args.published, engine) for _ in range(args.runs)]
+        walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+        print(f"{engine:<11} {runs[0][2]:>7} {runs[0][3]:>5} "
+              f"{statistics.median(walls):>6.2f} ({min(walls):.2f}–{max(walls):.2f}) "
+              f"{statistics.median(cpus):>6.2f} ({min(cpus):.2f}–{max(cpus):.2f})")
+
+
+if __name__ == "__main__":
+    main()

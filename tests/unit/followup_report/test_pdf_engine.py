@@ -1,0 +1,54 @@
+"""Which engine draws the reports' PDFs: the setting, Chromium where it is found, WeasyPrint
+where it is not, and a Swedish message where the one asked for cannot be had."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestration.followup_report import pdf
+
+
+@pytest.fixture
+def no_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(pdf.CHROMIUM_SETTING, str(tmp_path / "ingen-chromium"))
+
+
+def test_auto_takes_chromium_where_it_is_installed(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    browser = tmp_path / "chromium"
+    browser.write_text("#!/bin/sh\n")
+    monkeypatch.setenv(pdf.CHROMIUM_SETTING, str(browser))
+    monkeypatch.delenv(pdf.ENGINE_SETTING, raising=False)
+    assert pdf.engine() == "chromium"
+    monkeypatch.setenv(pdf.ENGINE_SETTING, "weasyprint")
+    assert pdf.engine() == "weasyprint"
+
+
+def test_auto_falls_back_to_weasyprint(no_chromium: None,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pdf.ENGINE_SETTING, "auto")
+    assert pdf.engine() == "weasyprint"
+
+
+def test_chromium_asked_for_but_missing_is_a_sentence(no_chromium: None,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pdf.ENGINE_SETTING, "chromium")
+    with pytest.raises(pdf.PdfEngineError, match="ingen Chromium hittades"):
+        pdf.engine()
+    monkeypatch.setenv(pdf.ENGINE_SETTING, "wkhtmltopdf")
+    with pytest.raises(pdf.PdfEngineError, match="är okänt"):
+        pdf.engine()
+
+
+def test_the_content_key_ignores_the_publication_but_not_the_engine() -> None:
+    html = "<p>Version 20260101T000000Z, publicerad 2026-01-01 02:00:00</p><p>12 kr</p>"
+    later = html.replace("20260101T000000Z", "20260102T000000Z").replace(
+        "2026-01-01 02:00:00", "2026-01-02 02:00:00")
+    key = pdf.content_key(html, "20260101T000000Z", "2026-01-01T02:00:00", "chromium")
+    assert key == pdf.content_key(later, "20260102T000000Z", "2026-01-02T02:00:00", "chromium")
+    assert key != pdf.content_key(html, "20260101T000000Z", "2026-01-01T02:00:00",
+                                  "weasyprint")
+    assert key != pdf.content_key(html.replace("12 kr", "13 kr"), "20260101T000000Z",
+                                  "2026-01-01T02:00:00", "chromium")
