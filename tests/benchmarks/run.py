@@ -848,7 +848,8 @@ class Bench:
                                  f"full_nightly-{run}")
             self.after_run(sample, "full_nightly", home, warehouse)
             samples.append(sample)
-            shutil.rmtree(folder, ignore_errors=True)
+            if not self.keep or run < self.runs:  # --keep: the last run's warehouse stays
+                shutil.rmtree(folder, ignore_errors=True)
         self.record(StageResult("full_nightly", samples))
         self.details.append(f"full_nightly (last run) {samples[-1].seconds:.1f} s: "
                             + _steps_text(samples[-1]))
@@ -884,7 +885,8 @@ class Bench:
             self.after_run(sample, "incremental_month", home, warehouse)
             sample.extra["base_run_s"] = round(base.seconds, 2)
             samples.append(sample)
-            shutil.rmtree(folder, ignore_errors=True)
+            if not self.keep or run < self.runs:
+                shutil.rmtree(folder, ignore_errors=True)
         self.record(StageResult(
             "incremental_month", samples,
             note=f"{data.month}: its payroll file and {data.ledger_file} again, run as the "
