@@ -78,9 +78,17 @@ class ChromiumPdfs:
                                                              self.loop))
 
     def wait(self) -> None:
+        from orchestration.followup_report.pdf import ENGINE_SETTING, PdfEngineError
+
         try:
             for future in self.futures:
-                future.result()
+                try:
+                    future.result()
+                except Exception as e:  # noqa: BLE001 - said in Swedish, with the cause
+                    raise PdfEngineError(
+                        f"Chromium ({self.executable}) kunde inte rita rapporternas PDF: "
+                        f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}. "
+                        f"{ENGINE_SETTING}=weasyprint ritar dem utan Chromium.") from e
         finally:
             self.futures.clear()
 

@@ -52,3 +52,18 @@ def test_the_content_key_ignores_the_publication_but_not_the_engine() -> None:
                                   "weasyprint")
     assert key != pdf.content_key(html.replace("12 kr", "13 kr"), "20260101T000000Z",
                                   "2026-01-01T02:00:00", "chromium")
+
+
+def test_a_chromium_that_cannot_start_is_a_sentence(tmp_path: Path) -> None:
+    from orchestration.followup_report.pdf_chromium import ChromiumPdfs
+
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    html = tmp_path / "r.html"
+    html.write_text("<!doctype html><html lang='sv'><title>r</title><p>1 kr</p></html>")
+    with pytest.raises(pdf.PdfEngineError, match="kunde inte rita.*weasyprint"), \
+            ChromiumPdfs(str(broken), 1) as pdfs:
+        pdfs.submit(html)
+        pdfs.wait()
+    assert not html.with_suffix(".pdf").exists()
