@@ -33,7 +33,8 @@ group by v.fiscal_year, v.voucher_series, v.voucher_number
 
 union all
 select 'payroll_vs_ledger', 'warning', object_code || '/' || account, period,
-    'Lön och huvudbok skiljer (lön ' || expected_sek || ', huvudbok ' || actual_sek || ')',
+    'Lön och huvudbok skiljer (lön ' || {{ swedish_kr('expected_sek') }} || ', huvudbok '
+        || {{ swedish_kr('actual_sek') }} || ')',
     difference_sek
 from reconciliation where kind = 'payroll_vs_ledger'
 
@@ -57,19 +58,21 @@ where not exists (
 union all
 select 'internal_compensation', 'warning', committee || '/' || initiative_id || '/' || object_code,
     period,
-    'Internersättningen från KLK motsvarar inte kostnaden (kostnad ' || expected_sek
-        || ', ersättning ' || actual_sek || ')',
+    'Internersättningen från KLK motsvarar inte kostnaden (kostnad '
+        || {{ swedish_kr('expected_sek') }} || ', ersättning ' || {{ swedish_kr('actual_sek') }} || ')',
     difference_sek
 from reconciliation where kind = 'internal_compensation'
 
 union all
 select 'grant_income_booked', 'warning', coalesce(grant_id, object_code), period,
-    'Bokförd bidragsintäkt ' || actual_sek || ' mot beslut ' || expected_sek, difference_sek
+    'Bokförd bidragsintäkt ' || {{ swedish_kr('actual_sek') }} || ' mot beslut '
+        || {{ swedish_kr('expected_sek') }}, difference_sek
 from reconciliation where kind = 'grant_booked_vs_decided'
 
 union all
 select 'grant_reported_vs_spent', 'warning', grant_id, period,
-    'Återrapporterat ' || actual_sek || ' mot förbrukat enligt huvudboken ' || expected_sek,
+    'Återrapporterat ' || {{ swedish_kr('actual_sek') }} || ' mot förbrukat enligt huvudboken '
+        || {{ swedish_kr('expected_sek') }},
     difference_sek
 from reconciliation where kind = 'grant_reported_vs_spent'
 
@@ -80,7 +83,8 @@ from {{ ref('rpt_grant_followup') }} where report_status = 'missing'
 
 union all
 select 'grant_use_within_decision', 'warning', grant_id, cast(grant_year as varchar),
-    'Återrapporterad användning ' || amount_used_sek || ' överstiger beslutet ' || amount_sek,
+    'Återrapporterad användning ' || {{ swedish_kr('amount_used_sek') }} || ' överstiger beslutet '
+        || {{ swedish_kr('amount_sek') }},
     amount_used_sek - amount_sek
 from {{ ref('rpt_grant_followup') }} where use_exceeds_decision
 
@@ -109,7 +113,8 @@ where owner_committee is null or object_codes is null or indicators_with_target 
 
 union all
 select 'totals_tie', 'critical', total_name, null,
-    'Summan stämmer inte (förväntat ' || expected_sek || ', faktiskt ' || actual_sek || ')',
+    'Summan stämmer inte (förväntat ' || {{ swedish_kr('expected_sek') }} || ', faktiskt '
+        || {{ swedish_kr('actual_sek') }} || ')',
     actual_sek - expected_sek
 from {{ ref('int_checks__totals') }} where actual_sek <> expected_sek
 )

@@ -17,7 +17,7 @@ reasons as (
 
 select 'indicators_complete' as check_name, 'warning' as severity, a.subject,
     cast(a.year as varchar) as period,
-    'Utfall saknas för året (mål ' || a.target || '): '
+    'Utfall saknas för året (mål ' || {{ swedish_number('a.target') }} || '): '
         || replace(r.label, '{senaste_ar}', coalesce(cast(a.last_outcome_year as varchar), '?'))
         as detail,
     cast(null as decimal(18, 2)) as amount_sek
