@@ -17,6 +17,7 @@ import logging
 import shutil
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -221,16 +222,20 @@ def ingest(
     active = _active(conn, source)
     loaded_sha = {f.name: f.sha for files in active.values() for f in files}
     rewritten: set[str] = set()  # names in raw/ that now hold other content than loaded
-    candidates: dict[str, list[_Candidate]] = {}
-    for item in items:
+    found: list[tuple[int, Outcome | _Candidate]] = []  # by position in items
+
+    def look(index: int, item: Delivery) -> tuple[str, str] | None:
+        """What landing.files already says about the item; its sha and stamp when it is to
+        be read."""
         stamp = item.stamp(salt)
         known = conn.execute(
             "select status, file_sha256 from landing.files where source = ? and file_name = ? "
             "and file_stamp = ? order by seen_at desc limit 1",
             [source, item.name, stamp]).fetchall()
         if known and known[0][0] == "loaded":
-            outcomes.append(Outcome(item.name, "unchanged", reason="same size, time and content"))
-            continue
+            found.append((index, Outcome(item.name, "unchanged",
+                                         reason="same size, time and content")))
+            return None
         # the stamp saves hashing a file kept in raw/ after it was replaced, night after night
         sha = known[0][1] if known else item.sha256(salt)
         if item.name in loaded_sha and loaded_sha[item.name] != sha:
@@ -242,26 +247,51 @@ def ingest(
         if history:
             status, key, first, last, recheck = history[0]
             if status == "loaded" or (status == "quarantined" and not recheck):
-                outcomes.append(Outcome(item.name, "unchanged", reason=status))
-                continue
+                found.append((index, Outcome(item.name, "unchanged", reason=status)))
+                return None
             if key is not None:  # replaced, removed or in conflict: may come back now
-                candidates.setdefault(key, []).append(_Candidate(
-                    item, sha, stamp, key, (first, last) if first else None, status))
-                continue
-        try:
-            loaded = read(item)
-        except SourceFileError as exc:
-            outcomes.append(_quarantine(conn, source, item, sha, stamp, str(exc),
-                                        quarantine_dir))
+                found.append((index, _Candidate(
+                    item, sha, stamp, key, (first, last) if first else None, status)))
+                return None
+        return sha, stamp
+
+    def settle_reads(batch: list[tuple[int, Delivery, str, str]]) -> None:
+        for (index, item, sha, stamp), result in zip(
+                batch, _read_each(read, [b[1] for b in batch]), strict=True):
+            if isinstance(result, SourceFileError):
+                found.append((index, _quarantine(conn, source, item, sha, stamp, str(result),
+                                                 quarantine_dir)))
+            elif isinstance(result, Exception):  # a reader bug must not stop the other files
+                log.error("unexpected error reading %s/%s\n%s", source, item.name,
+                          "".join(traceback.format_exception(result)))
+                reason = f"{item.name}: unexpected error: {type(result).__name__}: {result}"
+                found.append((index, _quarantine(conn, source, item, sha, stamp, reason,
+                                                 quarantine_dir)))
+            else:
+                found.append((index, _Candidate(item, sha, stamp, result.file_key,
+                                                result.covers, None, result)))
+
+    # every file to read first (a batch can be read two at a time); a second copy of the same
+    # content waits until the first is judged, as when the files were read one by one
+    to_read: list[tuple[int, Delivery, str, str]] = []
+    again: list[tuple[int, Delivery]] = []
+    for index, item in enumerate(items):
+        if (looked := look(index, item)) is None:
             continue
-        except Exception as exc:  # a reader bug must not stop the other files either
-            log.error("unexpected error reading %s/%s\n%s", source, item.name,
-                      traceback.format_exc())
-            reason = f"{item.name}: unexpected error: {type(exc).__name__}: {exc}"
-            outcomes.append(_quarantine(conn, source, item, sha, stamp, reason, quarantine_dir))
-            continue
-        candidates.setdefault(loaded.file_key, []).append(_Candidate(
-            item, sha, stamp, loaded.file_key, loaded.covers, None, loaded))
+        if looked[0] in {sha for _, _, sha, _ in to_read}:
+            again.append((index, item))
+        else:
+            to_read.append((index, item, *looked))
+    settle_reads(to_read)
+    for index, item in again:
+        if (looked := look(index, item)) is not None:
+            settle_reads([(index, item, *looked)])
+    candidates: dict[str, list[_Candidate]] = {}
+    for _, done in sorted(found, key=lambda f: f[0]):
+        if isinstance(done, Outcome):
+            outcomes.append(done)
+        else:
+            candidates.setdefault(done.key, []).append(done)
     for files in active.values():
         for f in files:
             f.present = f.name in present_names and f.name not in rewritten
@@ -269,6 +299,36 @@ def ingest(
         outcomes += _settle_key(conn, source, key, active.get(key, []), candidates[key], read,
                                 table_names, quarantine_dir, check)
     return outcomes
+
+
+# Deliveries a reader may read two at a time: its `concurrent(delivery)` says which (small files,
+# whose own pipeline leaves a core idle: a batch of period files); the rest are read one by one.
+CONCURRENT_READS = 2
+
+
+def _read_each(read: Callable[[Delivery], Loaded],
+               items: list[Delivery]) -> list[Loaded | Exception]:
+    """Each delivery read, or the exception its reading raised, in the order of items."""
+    def attempt(item: Delivery) -> Loaded | Exception:
+        try:
+            return read(item)
+        except Exception as exc:  # judged by the caller, file by file
+            return exc
+
+    concurrent = getattr(read, "concurrent", None)
+    together = [i for i, item in enumerate(items) if concurrent is not None and concurrent(item)]
+    if len(together) < 2:
+        together = []
+    results: list[Loaded | Exception | None] = [None] * len(items)
+    alone = set(range(len(items))) - set(together)
+    for i in sorted(alone):  # larger files first, one at a time: they keep the cores busy
+        results[i] = attempt(items[i])
+    if len(together) >= 2:
+        with ThreadPoolExecutor(CONCURRENT_READS, thread_name_prefix="landing-read") as pool:
+            for i, result in zip(together, pool.map(attempt, [items[i] for i in together]),
+                                 strict=True):
+                results[i] = result
+    return results  # type: ignore[return-value]
 
 
 def _active(conn: duckdb.DuckDBPyConnection, source: str) -> dict[str, list[_Active]]:

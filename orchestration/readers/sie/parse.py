@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import tokens, vouchers
 from .object_lists import object_list_sql
@@ -213,8 +214,11 @@ class ChunkParser:
             ("account_period_swapped", "swapped"),
             ("quoted_number", "quoted"),
         )
-        for kind, where in cases:
-            total = self.rows_of(f"SELECT count(*) FROM b WHERE {where}")[0][0]
+        # every kind counted in one query: most files have none, and a query each cost a
+        # small file (a month's period file) more than its records
+        totals = self.rows_of("SELECT " + ", ".join(
+            f"count(*) FILTER (WHERE {where})" for _, where in cases) + " FROM b")[0]
+        for (kind, where), total in zip(cases, totals, strict=True):
             if not total:
                 continue
             for ln, record, account, period in self.rows_of(
@@ -331,17 +335,16 @@ class ChunkParser:
                 f'e.g. {{1 "100" 6 "P1"}}: {self.line_text(bad).strip()}',
             )
         dims = "".join(f", d.{name}_code" for name in self.dimensions)
-        select = f"""SELECT {lit(self.source)} AS source_file, b.ln AS source_line, {{rt}}
-                   year_tok::INTEGER AS year_index, period_tok::INTEGER AS period,
-                   b.account, d.object_list{dims},
+        both = self.arrow(f"""SELECT {lit(self.source)} AS source_file, b.ln AS source_line,
+                   b.record_type, year_tok::INTEGER AS year_index,
+                   period_tok::INTEGER AS period, b.account, d.object_list{dims},
                    amt::DECIMAL(18,2) AS amount,
                    TRY_CAST(nullif(qty, '') AS DECIMAL(18,4)) AS quantity
-            FROM b LEFT JOIN bd d ON b.obj = d.obj
-            WHERE {{where}} ORDER BY b.ln"""
-        balances = self.arrow(
-            select.format(rt="b.record_type,", where="b.record_type <> 'PBUDGET'")
-        )
-        budgets = self.arrow(select.format(rt="", where="b.record_type = 'PBUDGET'"))
+            FROM b LEFT JOIN bd d ON b.obj = d.obj ORDER BY b.ln""")
+        # one query for both, split here: budgets go to their own table
+        is_budget = pc.equal(both["record_type"], "PBUDGET")
+        balances = both.filter(pc.invert(is_budget))
+        budgets = both.filter(is_budget).drop_columns(["record_type"])
         if balances.num_rows:
             self.outputs.emit("balances", balances)
         if budgets.num_rows:

@@ -245,8 +245,8 @@ def _finish(
     _write_declarations(parser, outputs)
     unbalanced = validate.unbalanced_vouchers(parser, paths["vouchers"])
     validate.flag_dates_outside_fiscal_years(parser, paths)
-    validate.flag_undeclared_accounts(parser, paths)
-    validate.flag_undeclared_objects(parser, paths)
+    validate.flag_undeclared_accounts(parser, paths, outputs.used_accounts)
+    validate.flag_undeclared_objects(parser, paths, outputs.used_objects)
 
     def first_field(tag: str, index: int = 0) -> str | None:
         fields = meta.get(tag, ([], 0))[0]
