@@ -172,7 +172,9 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         }
         tables["ledger_files"] = files_row
         tables["ledger_warnings"] = warnings_table
-        tables["ledger_account_totals"] = totals
+        # with its file's name, as the reader's tables: the files of a batch go in together
+        tables["ledger_account_totals"] = totals.append_column(
+            "source_file", pa.array([item.name] * totals.num_rows, pa.string()))
         return landing.Loaded(
             file_key=file_key,
             tables=tables,
