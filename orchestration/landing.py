@@ -18,6 +18,7 @@ import shutil
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -304,6 +305,9 @@ def ingest(
 # Deliveries a reader may read two at a time: its `concurrent(delivery)` says which (small files,
 # whose own pipeline leaves a core idle: a batch of period files); the rest are read one by one.
 CONCURRENT_READS = 2
+# true while a delivery is read beside another (in the reading threads), for the reader to
+# size its work for it
+READ_TOGETHER: ContextVar[bool] = ContextVar("landing_read_together", default=False)
 
 
 def _read_each(read: Callable[[Delivery], Loaded],
@@ -323,9 +327,13 @@ def _read_each(read: Callable[[Delivery], Loaded],
     alone = set(range(len(items))) - set(together)
     for i in sorted(alone):  # larger files first, one at a time: they keep the cores busy
         results[i] = attempt(items[i])
+    def beside(item: Delivery) -> Loaded | Exception:
+        READ_TOGETHER.set(True)  # a pool thread's own context: never seen outside it
+        return attempt(item)
+
     if len(together) >= 2:
         with ThreadPoolExecutor(CONCURRENT_READS, thread_name_prefix="landing-read") as pool:
-            for i, result in zip(together, pool.map(attempt, [items[i] for i in together]),
+            for i, result in zip(together, pool.map(beside, [items[i] for i in together]),
                                  strict=True):
                 results[i] = result
     return results  # type: ignore[return-value]

@@ -139,7 +139,8 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
 
     def read(item: landing.Delivery) -> landing.Loaded:
         out = workdir / item.name.replace("/", "__")
-        summary = read_sie(item.paths[0], out, dimensions, source_name=item.name)
+        summary = read_sie(item.paths[0], out, dimensions, source_name=item.name,
+                           whole_blocks=landing.READ_TOGETHER.get())
         info = summary.to_dict()
         check_organisation(item.name, info.get("org_no"), rules)
         current = next((y for y in summary.fiscal_years if y["year_index"] == 0), None)

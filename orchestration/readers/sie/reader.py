@@ -127,8 +127,13 @@ def read_sie(
     out_dir: Path,
     dimensions: Mapping[str, int],
     source_name: str | None = None,
+    whole_blocks: bool = False,
 ) -> SieSummary:
     """Parse one SIE 4 file into Parquet files in out_dir and return what was found.
+
+    `whole_blocks`: read in blocks of BLOCK_BYTES whatever the file's size, when another
+    file is read beside this one (its steps then overlap with the other file's, and every
+    block costs its own queries).
 
     Raises SourceFileError when the file cannot be used; an unbalanced voucher is not such
     a reason: it is listed in the summary and flagged in vouchers.parquet.
@@ -156,7 +161,9 @@ def read_sie(
         parser = ChunkParser(con, source, dims, outputs, warnings, fresh=fresh)
         transcoder = Transcoder(detected.encoding)
         try:
-            _parse_file(path, source, con, parser, transcoder, warnings)
+            size = path.stat().st_size
+            _parse_file(path, source, con, parser, transcoder, warnings,
+                        BLOCK_BYTES if whole_blocks else block_bytes(size))
         except (ChunkError, SourceFileError):
             outputs.drain()  # an earlier chunk's failure, if any, is the one to report
             raise
@@ -188,12 +195,13 @@ def _parse_file(
     parser: ChunkParser,
     transcoder: Transcoder,
     warnings: WarningLog,
+    size: int,
 ) -> None:
     carry: pa.Table | None = None
     first = True
     endings = np.zeros(3, dtype=np.int64)  # lines ended by CRLF, LF, a lone CR
     tabs = 0
-    for block in prefetch_blocks(path, transcoder, block_bytes(path.stat().st_size)):
+    for block in prefetch_blocks(path, transcoder, size):
         endings += block.endings
         tabs += block.tabs
         lines = block.lines if carry is None else pa.concat_tables([carry, block.lines])
