@@ -17,6 +17,8 @@ import logging
 import shutil
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -221,16 +223,20 @@ def ingest(
     active = _active(conn, source)
     loaded_sha = {f.name: f.sha for files in active.values() for f in files}
     rewritten: set[str] = set()  # names in raw/ that now hold other content than loaded
-    candidates: dict[str, list[_Candidate]] = {}
-    for item in items:
+    found: list[tuple[int, Outcome | _Candidate]] = []  # by position in items
+
+    def look(index: int, item: Delivery) -> tuple[str, str] | None:
+        """What landing.files already says about the item; its sha and stamp when it is to
+        be read."""
         stamp = item.stamp(salt)
         known = conn.execute(
             "select status, file_sha256 from landing.files where source = ? and file_name = ? "
             "and file_stamp = ? order by seen_at desc limit 1",
             [source, item.name, stamp]).fetchall()
         if known and known[0][0] == "loaded":
-            outcomes.append(Outcome(item.name, "unchanged", reason="same size, time and content"))
-            continue
+            found.append((index, Outcome(item.name, "unchanged",
+                                         reason="same size, time and content")))
+            return None
         # the stamp saves hashing a file kept in raw/ after it was replaced, night after night
         sha = known[0][1] if known else item.sha256(salt)
         if item.name in loaded_sha and loaded_sha[item.name] != sha:
@@ -242,26 +248,51 @@ def ingest(
         if history:
             status, key, first, last, recheck = history[0]
             if status == "loaded" or (status == "quarantined" and not recheck):
-                outcomes.append(Outcome(item.name, "unchanged", reason=status))
-                continue
+                found.append((index, Outcome(item.name, "unchanged", reason=status)))
+                return None
             if key is not None:  # replaced, removed or in conflict: may come back now
-                candidates.setdefault(key, []).append(_Candidate(
-                    item, sha, stamp, key, (first, last) if first else None, status))
-                continue
-        try:
-            loaded = read(item)
-        except SourceFileError as exc:
-            outcomes.append(_quarantine(conn, source, item, sha, stamp, str(exc),
-                                        quarantine_dir))
+                found.append((index, _Candidate(
+                    item, sha, stamp, key, (first, last) if first else None, status)))
+                return None
+        return sha, stamp
+
+    def settle_reads(batch: list[tuple[int, Delivery, str, str]]) -> None:
+        for (index, item, sha, stamp), result in zip(
+                batch, _read_each(read, [b[1] for b in batch]), strict=True):
+            if isinstance(result, SourceFileError):
+                found.append((index, _quarantine(conn, source, item, sha, stamp, str(result),
+                                                 quarantine_dir)))
+            elif isinstance(result, Exception):  # a reader bug must not stop the other files
+                log.error("unexpected error reading %s/%s\n%s", source, item.name,
+                          "".join(traceback.format_exception(result)))
+                reason = f"{item.name}: unexpected error: {type(result).__name__}: {result}"
+                found.append((index, _quarantine(conn, source, item, sha, stamp, reason,
+                                                 quarantine_dir)))
+            else:
+                found.append((index, _Candidate(item, sha, stamp, result.file_key,
+                                                result.covers, None, result)))
+
+    # every file to read first (a batch can be read two at a time); a second copy of the same
+    # content waits until the first is judged, as when the files were read one by one
+    to_read: list[tuple[int, Delivery, str, str]] = []
+    again: list[tuple[int, Delivery]] = []
+    for index, item in enumerate(items):
+        if (looked := look(index, item)) is None:
             continue
-        except Exception as exc:  # a reader bug must not stop the other files either
-            log.error("unexpected error reading %s/%s\n%s", source, item.name,
-                      traceback.format_exc())
-            reason = f"{item.name}: unexpected error: {type(exc).__name__}: {exc}"
-            outcomes.append(_quarantine(conn, source, item, sha, stamp, reason, quarantine_dir))
-            continue
-        candidates.setdefault(loaded.file_key, []).append(_Candidate(
-            item, sha, stamp, loaded.file_key, loaded.covers, None, loaded))
+        if looked[0] in {sha for _, _, sha, _ in to_read}:
+            again.append((index, item))
+        else:
+            to_read.append((index, item, *looked))
+    settle_reads(to_read)
+    for index, item in again:
+        if (looked := look(index, item)) is not None:
+            settle_reads([(index, item, *looked)])
+    candidates: dict[str, list[_Candidate]] = {}
+    for _, done in sorted(found, key=lambda f: f[0]):
+        if isinstance(done, Outcome):
+            outcomes.append(done)
+        else:
+            candidates.setdefault(done.key, []).append(done)
     for files in active.values():
         for f in files:
             f.present = f.name in present_names and f.name not in rewritten
@@ -269,6 +300,43 @@ def ingest(
         outcomes += _settle_key(conn, source, key, active.get(key, []), candidates[key], read,
                                 table_names, quarantine_dir, check)
     return outcomes
+
+
+# Deliveries a reader may read two at a time: its `concurrent(delivery)` says which (small files,
+# whose own pipeline leaves a core idle: a batch of period files); the rest are read one by one.
+CONCURRENT_READS = 2
+# true while a delivery is read beside another (in the reading threads), for the reader to
+# size its work for it
+READ_TOGETHER: ContextVar[bool] = ContextVar("landing_read_together", default=False)
+
+
+def _read_each(read: Callable[[Delivery], Loaded],
+               items: list[Delivery]) -> list[Loaded | Exception]:
+    """Each delivery read, or the exception its reading raised, in the order of items."""
+    def attempt(item: Delivery) -> Loaded | Exception:
+        try:
+            return read(item)
+        except Exception as exc:  # judged by the caller, file by file
+            return exc
+
+    concurrent = getattr(read, "concurrent", None)
+    together = [i for i, item in enumerate(items) if concurrent is not None and concurrent(item)]
+    if len(together) < 2:
+        together = []
+    results: list[Loaded | Exception | None] = [None] * len(items)
+    alone = set(range(len(items))) - set(together)
+    for i in sorted(alone):  # larger files first, one at a time: they keep the cores busy
+        results[i] = attempt(items[i])
+    def beside(item: Delivery) -> Loaded | Exception:
+        READ_TOGETHER.set(True)  # a pool thread's own context: never seen outside it
+        return attempt(item)
+
+    if len(together) >= 2:
+        with ThreadPoolExecutor(CONCURRENT_READS, thread_name_prefix="landing-read") as pool:
+            for i, result in zip(together, pool.map(beside, [items[i] for i in together]),
+                                 strict=True):
+                results[i] = result
+    return results  # type: ignore[return-value]
 
 
 def _active(conn: duckdb.DuckDBPyConnection, source: str) -> dict[str, list[_Active]]:
@@ -417,7 +485,7 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
             raise ValueError(f"{source} reader returned undeclared tables {sorted(unknown)}")
     conn.execute("begin transaction")
     try:
-        done = [_replace(conn, source, key, c, replaces, table_names) for c, replaces in ready]
+        done = _replace(conn, source, key, ready, table_names)
         problem = check(conn, key) if check is not None else None
         if problem is None:
             conn.execute("commit")
@@ -454,69 +522,116 @@ def _apply(conn: duckdb.DuckDBPyConnection, source: str, key: str,
     return outcomes
 
 
-def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str, c: _Candidate,
-             replaces: list[str], table_names: list[str]) -> Outcome:
-    """One file in, the loaded files it covers (and its own earlier version) out."""
-    item, loaded = c.item, c.loaded
-    predecessors = sorted(set(replaces) | set(_first_column(
-        conn, "select file_name from landing.files where source = ? and status = 'loaded' "
-        "and file_name = ?", [source, item.name])))
-    rows = 0
-    # one look at the catalogue and no view per table: with period files a load is many small
-    # files, and a query per table and file added up to more than the rows cost
+def _replace(conn: duckdb.DuckDBPyConnection, source: str, key: str,
+             ready: list[tuple[_Candidate, list[str]]], table_names: list[str]) -> list[Outcome]:
+    """The files of one key in, the loaded files they cover (and their own earlier versions)
+    out. One statement per table for the whole batch: with period files a load is many small
+    files, and a statement per table and file added up to more than their rows cost. No file
+    of `ready` covers another of it (_apply skips those), so every delete can come first."""
+    names = [c.item.name for c, _ in ready]
+    loaded_again = set(_first_column(
+        conn, "select distinct file_name from landing.files where source = ? and "
+        "status = 'loaded' and file_name in (select unnest(?::varchar[]))", [source, names]))
+    predecessors = {c.item.name: sorted(set(replaces) | ({c.item.name} & loaded_again))
+                    for c, replaces in ready}
+    gone = sorted({p for ps in predecessors.values() for p in ps})
+    rows = dict.fromkeys(names, 0)
     existing = set(_first_column(
         conn, "select table_name from information_schema.tables "
         "where table_schema = 'landing'"))
     for name in table_names:
-        exists = name in existing
-        if exists and predecessors:
+        if name in existing and gone:
             conn.execute(f"delete from landing.{name} where source_file in "
-                         f"(select unnest(?::varchar[]))", [predecessors])
-        data = loaded.tables.get(name)
-        if data is None:
-            continue
-        if isinstance(data, Path):
-            source_sql = f"read_parquet('{sql_text(str(data))}')"
-            columns = pq.read_schema(data).names
-        else:
-            conn.register("_incoming", data)
-            source_sql, columns = "_incoming", data.column_names
-        try:
-            select = _incoming_select(conn, loaded.projections.get(name, "*"), item.name,
-                                      columns)
-            if not exists:
-                conn.execute(f"create table landing.{name} as "
-                             f"select {select} from {source_sql} limit 0")
-            rows += conn.execute(f"insert into landing.{name} by name select {select} "
-                                 f"from {source_sql}").fetchall()[0][0]
+                         f"(select unnest(?::varchar[]))", [gone])
+        parts = [(c, c.loaded.tables[name]) for c, _ in ready
+                 if c.loaded.tables.get(name) is not None]
+        for group in _insert_groups(name, parts):
+            counts = _insert(conn, name, group, exists=name in existing)
+            existing.add(name)
+            for (c, _), n in zip(group, counts, strict=True):
+                rows[c.item.name] += n
             fault_point("landing.insert")  # crash tests: killed inside the transaction
-        finally:
-            if not isinstance(data, Path):
-                conn.unregister("_incoming")
-    if predecessors:
+    outcomes = []
+    for c, _ in ready:
+        item, before = c.item, predecessors[c.item.name]
+        if before:
+            conn.execute(
+                "update landing.files set status = 'superseded', reason = ? where source = ? "
+                "and status = 'loaded' and file_name in (select unnest(?::varchar[]))",
+                [f"ersatt av {item.name} ({show(c.covers)})", source, before])
+        replaced = [p for p in before if p != item.name]
+        words = [c.loaded.note] if c.loaded.note else []
+        if c.covers is not None:
+            words.append(f"täcker {show(c.covers)}")
+        if replaced:
+            words.append(f"ersätter {', '.join(replaced)}")
+        if c.retry is not None:
+            words.append(f"tillbaka: var {_status_word(c.retry)}, och det som ersatte den "
+                         "finns inte längre i raw/")
+        note = "; ".join(words) or None
         conn.execute(
-            "update landing.files set status = 'superseded', reason = ? where source = ? "
-            "and status = 'loaded' and file_name in (select unnest(?::varchar[]))",
-            [f"ersatt av {item.name} ({show(c.covers)})", source, predecessors])
-    replaced = [p for p in predecessors if p != item.name]
-    words = [loaded.note] if loaded.note else []
-    if c.covers is not None:
-        words.append(f"täcker {show(c.covers)}")
-    if replaced:
-        words.append(f"ersätter {', '.join(replaced)}")
-    if c.retry is not None:
-        words.append(f"tillbaka: var {_status_word(c.retry)}, och det som ersatte den "
-                     "finns inte längre i raw/")
-    note = "; ".join(words) or None
-    conn.execute(
-        "insert into landing.files (source, file_name, file_sha256, file_key, status, "
-        "row_count, reason, seen_at, file_stamp, covers_from, covers_to, recheck) "
-        "values (?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, false)",
-        [source, item.name, c.sha, key, rows, note, _now(), c.stamp,
-         *(c.covers or (None, None))],
-    )
-    return Outcome(item.name, "loaded", rows=rows, replaced=replaced, covers=c.covers,
-                   reason=note)
+            "insert into landing.files (source, file_name, file_sha256, file_key, status, "
+            "row_count, reason, seen_at, file_stamp, covers_from, covers_to, recheck) "
+            "values (?, ?, ?, ?, 'loaded', ?, ?, ?, ?, ?, ?, false)",
+            [source, item.name, c.sha, key, rows[item.name], note, _now(), c.stamp,
+             *(c.covers or (None, None))],
+        )
+        outcomes.append(Outcome(item.name, "loaded", rows=rows[item.name], replaced=replaced,
+                                covers=c.covers, reason=note))
+    return outcomes
+
+
+_Part = tuple[_Candidate, "pa.Table | Path"]
+
+
+def _columns(data: pa.Table | Path) -> list[str]:
+    return pq.read_schema(data).names if isinstance(data, Path) else data.column_names
+
+
+def _insert_groups(name: str, parts: list[_Part]) -> list[list[_Part]]:
+    """Parts that one statement can insert together, in their order: Parquet files, or Arrow
+    tables, of the same columns and projection and with their own source_file (else the
+    statement adds the file's name, one file at a time)."""
+    groups: dict[tuple, list[_Part]] = {}
+    for c, data in parts:
+        columns = _columns(data)
+        kind = ((isinstance(data, Path), tuple(columns), c.loaded.projections.get(name, "*"))
+                if "source_file" in columns else ("alone", c.item.name))
+        groups.setdefault(kind, []).append((c, data))
+    return list(groups.values())
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, name: str, group: list[_Part],
+            exists: bool) -> list[int]:
+    """Insert a group of parts into landing.<name> (created from the first if need be);
+    the rows each part brought."""
+    first, data = group[0]
+    projection = first.loaded.projections.get(name, "*")
+    registered = not isinstance(data, Path)
+    if registered:
+        tables = [d for _, d in group]
+        conn.register("_incoming", tables[0] if len(tables) == 1 else pa.concat_tables(tables))
+        source_sql = "_incoming"
+        counts = [d.num_rows for d in tables]
+    else:
+        files = ", ".join(f"'{sql_text(str(d))}'" for _, d in group)
+        source_sql = f"read_parquet([{files}])"
+        counts = [pq.read_metadata(d).num_rows for _, d in group]
+    try:
+        select = _incoming_select(conn, projection, first.item.name, _columns(data))
+        if not exists:
+            conn.execute(f"create table landing.{name} as "
+                         f"select {select} from {source_sql} limit 0")
+        inserted = conn.execute(f"insert into landing.{name} by name select {select} "
+                                f"from {source_sql}").fetchall()[0][0]
+    finally:
+        if registered:
+            conn.unregister("_incoming")
+    if len(group) == 1:
+        return [inserted]
+    if inserted != sum(counts):  # a guard: a projection never drops or adds rows
+        raise RuntimeError(f"landing.{name}: {inserted} rows inserted, {sum(counts)} read")
+    return counts
 
 
 def _incoming_select(conn: duckdb.DuckDBPyConnection, projection: str, file_name: str,

@@ -13,7 +13,9 @@ balance check, exactly as the ledger asset does:
 - `nightly` (with --nightly): the twelve files one a night, one ingest each, in month order.
 
 Printed: wall and CPU seconds, rows, and per-row cost against the yearly file, with the time
-spent in read_sie, in the ledger's own per-file work and in the rest of landing.ingest.
+spent in read_sie, in the ledger's own per-file work and in the rest of landing.ingest. A batch
+of period files is read two at a time, so its read_sie and file_facts columns add up both
+reading threads' time and may exceed the wall time.
 """
 
 from __future__ import annotations

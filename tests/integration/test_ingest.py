@@ -213,3 +213,47 @@ def test_employee_dimension_never_reaches_the_warehouse(tmp_path: Path, warehous
     objects = warehouse.execute("select dimension_no, object_code, name from "
                                 "landing.ledger_objects order by 1").fetchall()
     assert objects == [(1, "7", "Ansvar sju"), (7, None, None)]
+
+
+def test_period_files_read_together_land_as_read_one_at_a_time(
+        tmp_path: Path, sample_raw: Path, warehouse) -> None:
+    """A batch of small files is read two at a time and inserted with one statement per
+    table: the outcomes, each file's rows and the landing tables are those of files read one
+    by one, and a bad file delivered twice under two names is quarantined once."""
+    from sie_split import SieYear
+
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    periods = SieYear(sample_raw / "ledger" / "eskilstuna_2023.se").periods(
+        folder, "eskilstuna_2023")
+    assert len(periods) > 2
+    broken = b"#FLAGGA 0\r\n#RAR 0 20230101 20231231\r\n#VER A 1 20230105\r\n{\r\n"
+    for name in ("trasig.se", "trasig_kopia.se"):
+        (folder / name).write_bytes(broken)
+    together_read = ledger_reader(tmp_path / "together", DIMENSIONS)
+    assert together_read.concurrent(landing.deliveries(folder, [".se"])[0])
+
+    def one_by_one(item: landing.Delivery) -> landing.Loaded:  # no `concurrent`
+        return alone_read(item)
+
+    alone_read = ledger_reader(tmp_path / "alone", DIMENSIONS)
+    runs = {}
+    for label, read in (("together", together_read), ("alone", one_by_one)):
+        with landing.connect(tmp_path / f"{label}.duckdb") as conn:
+            outcomes = landing.ingest(conn, "ledger", landing.deliveries(folder, [".se"]), read,
+                                      LEDGER_TABLES, tmp_path / f"q-{label}")
+            for o in outcomes:  # each file's row count is what it left in the tables
+                if o.status == "loaded":
+                    assert o.rows == sum(conn.execute(
+                        f"select count(*) from landing.{t} where source_file = ?",
+                        [o.name]).fetchall()[0][0] for t in LEDGER_TABLES), o.name
+            tables = {t: conn.execute(f"select * from landing.{t} order by all").fetchall()
+                      for t in LEDGER_TABLES}
+            files = conn.execute("select file_name, status, row_count, reason, covers_from, "
+                                 "covers_to from landing.files order by all").fetchall()
+        runs[label] = ([(o.name, o.status, o.rows, o.reason) for o in outcomes], tables, files)
+    assert runs["together"] == runs["alone"]
+    statuses = {name: (status, reason) for name, status, _, reason in runs["together"][0]}
+    assert statuses["trasig.se"][0] == "quarantined"
+    assert statuses["trasig_kopia.se"] == ("unchanged", "quarantined")
+    assert sum(s == "loaded" for s, _ in statuses.values()) == len(periods)

@@ -3,6 +3,7 @@
 
 import json
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -25,9 +26,12 @@ from orchestration.defs.partitions import MONTHS, SINGLE_RUN, register_months, r
 from orchestration.defs.resources import Warehouse
 from orchestration.readers.sie import read_sie
 from orchestration.readers.sie import schema as sie_schema
+from orchestration.readers.sie.chunks import BLOCK_BYTES
 from orchestration.readers.sie.header import fiscal_months, months_between, voucher_months_hint
 
 SIE_SUFFIXES = (".se", ".si", ".sie")
+# at most two reading blocks (reader.BLOCK_BYTES): a file this small is read beside another
+CONCURRENT_FILE_BYTES = 2 * BLOCK_BYTES
 PARQUET_TABLES = {
     "transactions": "ledger_transactions",
     "vouchers": "ledger_vouchers",
@@ -122,13 +126,21 @@ def _file_facts(conn: duckdb.DuckDBPyConnection, out: Path,
 
 def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None = None):
     rules = rules or LedgerRules()
-    # one in-memory connection for the facts of every file of a load: opening one per file
-    # cost more than its two queries (period files are many small files)
+    # one in-memory database for the facts of every file of a load, a cursor per file (files
+    # may be read two at a time): opening one per file cost more than its two queries
     facts: list[duckdb.DuckDBPyConnection] = []
+    facts_lock = threading.Lock()
+
+    def facts_cursor() -> duckdb.DuckDBPyConnection:
+        with facts_lock:
+            if not facts:
+                facts.append(duckdb.connect())
+            return facts[0].cursor()
 
     def read(item: landing.Delivery) -> landing.Loaded:
         out = workdir / item.name.replace("/", "__")
-        summary = read_sie(item.paths[0], out, dimensions, source_name=item.name)
+        summary = read_sie(item.paths[0], out, dimensions, source_name=item.name,
+                           whole_blocks=landing.READ_TOGETHER.get())
         info = summary.to_dict()
         check_organisation(item.name, info.get("org_no"), rules)
         current = next((y for y in summary.fiscal_years if y["year_index"] == 0), None)
@@ -136,10 +148,9 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         year_months = (months_between(date.fromisoformat(current["start_date"]),
                                       date.fromisoformat(current["end_date"]))
                        if current else None)
-        if not facts:
-            facts.append(duckdb.connect())
-        first, last, totals = _file_facts(facts[0], out,
-                                          int(fiscal_key[:4]) if current else None)
+        with facts_cursor() as cursor:
+            first, last, totals = _file_facts(cursor, out,
+                                              int(fiscal_key[:4]) if current else None)
         covers, style = coverage(item.name, year_months, first, last, rules)
         file_key = f"{info.get('org_no') or item.name}:{fiscal_key}"
         files_row = pa.Table.from_pydict({
@@ -162,7 +173,9 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
         }
         tables["ledger_files"] = files_row
         tables["ledger_warnings"] = warnings_table
-        tables["ledger_account_totals"] = totals
+        # with its file's name, as the reader's tables: the files of a batch go in together
+        tables["ledger_account_totals"] = totals.append_column(
+            "source_file", pa.array([item.name] * totals.num_rows, pa.string()))
         return landing.Loaded(
             file_key=file_key,
             tables=tables,
@@ -171,6 +184,15 @@ def _reader(workdir: Path, dimensions: dict[str, int], rules: LedgerRules | None
             note=f"stil: {STYLE_WORDS[style]}",
         )
 
+    # a batch of small files (period files) is read two at a time: one such file leaves a core
+    # idle while it starts and ends; a larger file keeps both busy with its own threads
+    def small(item: landing.Delivery) -> bool:
+        try:
+            return item.paths[0].stat().st_size <= CONCURRENT_FILE_BYTES
+        except OSError:  # gone meanwhile: read alone, where the reader names the problem
+            return False
+
+    read.concurrent = small  # type: ignore[attr-defined]
     return read
 
 

@@ -91,6 +91,14 @@ class ParquetOutputs:
             for writer in self._writers.values():
                 writer.close()
 
+    @property
+    def used_accounts(self) -> list[pa.Table]:
+        return self._context.used_accounts
+
+    @property
+    def used_objects(self) -> list[pa.Table]:
+        return self._context.used_objects
+
     def write_now(self, name: str, table: pa.Table) -> None:
         """Write a whole small table after close() (the declarations gathered at the end)."""
         target = self.schemas[name]

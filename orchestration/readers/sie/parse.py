@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import tokens, vouchers
 from .object_lists import object_list_sql
@@ -37,6 +38,28 @@ KNOWN_RECORDS = frozenset(
 )
 META_RECORDS = ("#FLAGGA", "#PROGRAM", "#FORMAT", "#GEN", "#SIETYP", "#FNAMN", "#ORGNR")
 BALANCE_RECORDS = ("#IB", "#UB", "#OIB", "#OUB", "#RES", "#PSALDO", "#PBUDGET")
+
+
+# The declarations (#KONTO, #KTYP, ...) of every chunk, kept as their fields in one table and
+# read through a view per kind: one insert a chunk instead of one per kind it holds.
+DECLARATIONS = frozenset(("#KONTO", "#KTYP", "#SRU", "#DIM", "#UNDERDIM", "#OBJEKT"))
+DECLARATIONS_TABLE = "CREATE TEMP TABLE acc_decl(tag VARCHAR, f VARCHAR[], ln BIGINT)"
+_NAME_FROM = "array_to_string(list_transform(f[{i}:], lambda x: sie_unq(x)), ' ')"
+DECLARATION_VIEWS = (
+    "CREATE TEMP VIEW acc_konto AS SELECT sie_unq(f[2]) AS account, "
+    + _NAME_FROM.format(i=3) + " AS name, ln FROM acc_decl WHERE tag = '#KONTO' AND len(f) >= 2",
+    "CREATE TEMP VIEW acc_ktyp AS SELECT sie_unq(f[2]) AS account, sie_unq(f[3]) AS account_type,"
+    " ln FROM acc_decl WHERE tag = '#KTYP' AND len(f) >= 3",
+    "CREATE TEMP VIEW acc_sru AS SELECT sie_unq(f[2]) AS account, sie_unq(f[3]) AS sru_code, ln"
+    " FROM acc_decl WHERE tag = '#SRU' AND len(f) >= 3",
+    "CREATE TEMP VIEW acc_dim AS SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER) AS dimension_no, "
+    + _NAME_FROM.format(i=3) + " AS name, NULL::INTEGER AS parent_dimension, ln FROM acc_decl"
+    " WHERE tag = '#DIM' UNION ALL SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), sie_unq(f[3]),"
+    " TRY_CAST(sie_unq(f[4]) AS INTEGER), ln FROM acc_decl WHERE tag = '#UNDERDIM'",
+    "CREATE TEMP VIEW acc_obj AS SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER) AS dimension_no,"
+    " sie_unq(f[3]) AS object_code, " + _NAME_FROM.format(i=4)
+    + " AS name, ln FROM acc_decl WHERE tag = '#OBJEKT'",
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,7 @@ class ChunkParser:
         dimensions: Mapping[str, int],
         outputs: Outputs,
         warnings: WarningLog,
+        fresh: bool = True,
     ):
         self.con = con
         self.source = source_name
@@ -103,19 +127,11 @@ class ChunkParser:
         # The fiscal years known each time vouchers were extracted: if a #RAR only comes
         # later, validate.refresh_fiscal_years recomputes fiscal_year at the end.
         self.years_used_for_rows: set[tuple[FiscalYear, ...]] = set()
-        for macro in tokens.SQL_MACROS:
-            self.run(macro)
-        self.run("CREATE TEMP TABLE acc_konto(account VARCHAR, name VARCHAR, ln BIGINT)")
-        self.run("CREATE TEMP TABLE acc_ktyp(account VARCHAR, account_type VARCHAR, ln BIGINT)")
-        self.run("CREATE TEMP TABLE acc_sru(account VARCHAR, sru_code VARCHAR, ln BIGINT)")
-        self.run(
-            "CREATE TEMP TABLE acc_dim(dimension_no INTEGER, name VARCHAR,"
-            " parent_dimension INTEGER, ln BIGINT)"
-        )
-        self.run(
-            "CREATE TEMP TABLE acc_obj(dimension_no INTEGER, object_code VARCHAR,"
-            " name VARCHAR, ln BIGINT)"
-        )
+        if fresh:  # a connection of its own; else one a finished read left set up
+            for statement in (*tokens.SQL_MACROS, DECLARATIONS_TABLE, *DECLARATION_VIEWS):
+                self.run(statement)
+        else:
+            self.run("DELETE FROM acc_decl")
 
     # -- small helpers -------------------------------------------------------------------
     def run(self, sql: str) -> None:
@@ -167,33 +183,21 @@ class ChunkParser:
         # small file (a month's period file) more than its rows
         tags = {tag: (count, first) for tag, count, first in self.rows_of(
             "SELECT tag, count(*), min(ln) FROM o GROUP BY tag")}
-        if tags.keys() & set(META_RECORDS):
+        wanted = set(META_RECORDS) | {"#RAR"}
+        if tags.keys() & wanted:
+            rar = []
             for tag, fields, ln in self.rows_of(
-                f"SELECT tag, f, ln FROM o WHERE tag IN {_in_list(META_RECORDS)} ORDER BY ln"
+                f"SELECT tag, f, ln FROM o WHERE tag IN {_in_list(wanted)} ORDER BY ln"
             ):
-                self.meta.setdefault(tag, ([tokens.unquote(f) for f in fields[1:]], ln))
-        if "#RAR" in tags:
-            self._fiscal_years()
-        name_from = "array_to_string(list_transform(f[{i}:], lambda x: sie_unq(x)), ' ')"
-        inserts = {
-            "#KONTO": "INSERT INTO acc_konto SELECT sie_unq(f[2]), " + name_from.format(i=3)
-                      + ", ln FROM o WHERE tag = '#KONTO' AND len(f) >= 2",
-            "#KTYP": "INSERT INTO acc_ktyp SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
-                     " WHERE tag = '#KTYP' AND len(f) >= 3",
-            "#SRU": "INSERT INTO acc_sru SELECT sie_unq(f[2]), sie_unq(f[3]), ln FROM o"
-                    " WHERE tag = '#SRU' AND len(f) >= 3",
-            "#DIM": "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER), "
-                    + name_from.format(i=3) + ", NULL, ln FROM o WHERE tag = '#DIM'",
-            "#UNDERDIM": "INSERT INTO acc_dim SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER),"
-                         " sie_unq(f[3]), TRY_CAST(sie_unq(f[4]) AS INTEGER), ln FROM o"
-                         " WHERE tag = '#UNDERDIM'",
-            "#OBJEKT": "INSERT INTO acc_obj SELECT TRY_CAST(sie_unq(f[2]) AS INTEGER),"
-                       " sie_unq(f[3]), " + name_from.format(i=4)
-                       + ", ln FROM o WHERE tag = '#OBJEKT'",
-        }
-        for tag, sql in inserts.items():
-            if tag in tags:
-                self.run(sql)
+                if tag == "#RAR":
+                    rar.append((ln, fields))
+                else:
+                    self.meta.setdefault(tag, ([tokens.unquote(f) for f in fields[1:]], ln))
+            if rar:
+                self._fiscal_years(rar)
+        if tags.keys() & DECLARATIONS:
+            self.run(f"INSERT INTO acc_decl SELECT tag, f, ln FROM o"
+                     f" WHERE tag IN {_in_list(DECLARATIONS)}")
         for tag, (count, first) in sorted(tags.items(), key=lambda t: t[1][1]):
             if tag is None or tag in KNOWN_RECORDS:
                 continue
@@ -213,8 +217,11 @@ class ChunkParser:
             ("account_period_swapped", "swapped"),
             ("quoted_number", "quoted"),
         )
-        for kind, where in cases:
-            total = self.rows_of(f"SELECT count(*) FROM b WHERE {where}")[0][0]
+        # every kind counted in one query: most files have none, and a query each cost a
+        # small file (a month's period file) more than its records
+        totals = self.rows_of("SELECT " + ", ".join(
+            f"count(*) FILTER (WHERE {where})" for _, where in cases) + " FROM b")[0]
+        for (kind, where), total in zip(cases, totals, strict=True):
             if not total:
                 continue
             for ln, record, account, period in self.rows_of(
@@ -227,11 +234,10 @@ class ChunkParser:
                 self.warnings.add(kind, text, ln)
             self.warnings.count_more(kind, max(0, total - vouchers.MAX_LISTED))
 
-    def _fiscal_years(self) -> None:
-        for ln, index, start, end in self.rows_of(
-            "SELECT ln, sie_unq(f[2]), sie_unq(f[3]), sie_unq(f[4]) FROM o"
-            " WHERE tag = '#RAR' ORDER BY ln"
-        ):
+    def _fiscal_years(self, records: list[tuple[int, list[str]]]) -> None:
+        for ln, fields in records:
+            index, start, end = (tokens.unquote(f) if f is not None else None
+                                 for f in (fields[1:4] + [None] * 3)[:3])
             year_index = _int_or_none(index)
             if year_index is None:
                 raise ChunkError(ln, f"#RAR year number {index!r} is not an integer")
@@ -331,17 +337,16 @@ class ChunkParser:
                 f'e.g. {{1 "100" 6 "P1"}}: {self.line_text(bad).strip()}',
             )
         dims = "".join(f", d.{name}_code" for name in self.dimensions)
-        select = f"""SELECT {lit(self.source)} AS source_file, b.ln AS source_line, {{rt}}
-                   year_tok::INTEGER AS year_index, period_tok::INTEGER AS period,
-                   b.account, d.object_list{dims},
+        both = self.arrow(f"""SELECT {lit(self.source)} AS source_file, b.ln AS source_line,
+                   b.record_type, year_tok::INTEGER AS year_index,
+                   period_tok::INTEGER AS period, b.account, d.object_list{dims},
                    amt::DECIMAL(18,2) AS amount,
                    TRY_CAST(nullif(qty, '') AS DECIMAL(18,4)) AS quantity
-            FROM b LEFT JOIN bd d ON b.obj = d.obj
-            WHERE {{where}} ORDER BY b.ln"""
-        balances = self.arrow(
-            select.format(rt="b.record_type,", where="b.record_type <> 'PBUDGET'")
-        )
-        budgets = self.arrow(select.format(rt="", where="b.record_type = 'PBUDGET'"))
+            FROM b LEFT JOIN bd d ON b.obj = d.obj ORDER BY b.ln""")
+        # one query for both, split here: budgets go to their own table
+        is_budget = pc.equal(both["record_type"], "PBUDGET")
+        balances = both.filter(pc.invert(is_budget))
+        budgets = both.filter(is_budget).drop_columns(["record_type"])
         if balances.num_rows:
             self.outputs.emit("balances", balances)
         if budgets.num_rows:

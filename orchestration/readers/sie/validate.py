@@ -175,55 +175,79 @@ def flag_dates_outside_fiscal_years(parser: ChunkParser, paths: dict[str, Path])
     log.count_more("date_outside_fiscal_years", max(0, total - _LISTED))
 
 
-def _used(paths: dict[str, Path], columns: str) -> str:
+def _declared_elsewhere(paths: dict[str, Path], columns: str) -> str:
+    """The balance and budget rows (few), as rows of `columns`."""
     return " UNION ALL ".join(
-        f"SELECT {columns} FROM {_pq(paths[name])}"
-        for name in ("transactions", "balances", "budgets")
-    )
+        f"SELECT {columns} FROM {_pq(paths[name])}" for name in ("balances", "budgets"))
 
 
-def flag_undeclared_accounts(parser: ChunkParser, paths: dict[str, Path]) -> None:
+def _registered(con: duckdb.DuckDBPyConnection, name: str, parts: list[pa.Table],
+                schema: pa.Schema) -> None:
+    con.register(name, pa.concat_tables(parts) if parts else schema.empty_table())
+
+
+def flag_undeclared_accounts(parser: ChunkParser, paths: dict[str, Path],
+                             used: list[pa.Table], declared: int) -> None:
+    """`used`: per chunk of rows, each account with its first line and its number of rows;
+    `declared`: how many accounts #KONTO declares."""
     con = parser.con
-    if not _rows(con, "SELECT count(*) FROM acc_konto")[0][0]:
+    if not declared:
         return  # a file without a chart of accounts (e.g. SIE 4I) declares nothing to miss
-    found = _rows(
-        con,
-        f"""SELECT account, first, n FROM (
-              SELECT account, min(source_line) AS first, count(*) AS n
-              FROM ({_used(paths, 'account, source_line')}) GROUP BY account)
-            WHERE account NOT IN (SELECT account FROM acc_konto) ORDER BY first""",
-    )
+    _registered(con, "used_accounts", used, pa.schema(
+        [("account", pa.string()), ("first", pa.int64()), ("n", pa.int64())]))
+    try:
+        found = _rows(
+            con,
+            f"""SELECT account, min(first) AS first, sum(n)::BIGINT AS n FROM (
+                  SELECT account, first, n FROM used_accounts
+                  UNION ALL
+                  SELECT account, min(source_line), count(*) FROM (
+                    {_declared_elsewhere(paths, 'account, source_line')}) GROUP BY account)
+                WHERE account NOT IN (SELECT account FROM acc_konto)
+                GROUP BY account ORDER BY first""",
+        )
+    finally:
+        con.unregister("used_accounts")
     for account, first, n in found:
         parser.warnings.add(
             "undeclared_account", f"kontot {account} används ({n} rader) men saknar #KONTO", first
         )
 
 
-def flag_undeclared_objects(parser: ChunkParser, paths: dict[str, Path]) -> None:
+def flag_undeclared_objects(parser: ChunkParser, paths: dict[str, Path],
+                            used: list[pa.Table]) -> None:
+    """`used`: per chunk of rows, each object list with its first line."""
     con = parser.con
     pair = lit(tokens.OBJECT_PAIR_RX)
-    found = _rows(
-        con,
-        f"""WITH lists AS (
-              SELECT object_list, min(source_line) AS first
-              FROM ({_used(paths, 'object_list, source_line')})
-              WHERE object_list <> '' GROUP BY object_list),
-            pairs AS (
-              SELECT first,
-                     unnest(regexp_extract_all(object_list, {pair}, 1)) AS dim,
-                     unnest(regexp_extract_all(object_list, {pair}, 2)) AS q,
-                     unnest(regexp_extract_all(object_list, {pair}, 3)) AS u
-              FROM lists),
-            used AS (
-              SELECT TRY_CAST(dim AS INTEGER) AS dim,
-                     nullif(replace(coalesce(q, ''), '\\"', '"') || coalesce(u, ''), '')
-                       AS code, first FROM pairs)
-            SELECT dim, code, min(first) AS first, count(*) FROM used
-            WHERE dim IN (SELECT dimension_no FROM acc_obj) AND code IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM acc_obj o
-                              WHERE o.dimension_no = used.dim AND o.object_code = used.code)
-            GROUP BY ALL ORDER BY first""",
-    )
+    _registered(con, "used_objects", used,
+                pa.schema([("object_list", pa.string()), ("first", pa.int64())]))
+    try:
+        found = _rows(
+            con,
+            f"""WITH lists AS (
+                  SELECT object_list, min(first) AS first FROM (
+                    SELECT object_list, first FROM used_objects
+                    UNION ALL
+                    {_declared_elsewhere(paths, 'object_list, source_line')})
+                  WHERE object_list <> '' GROUP BY object_list),
+                pairs AS (
+                  SELECT first,
+                         unnest(regexp_extract_all(object_list, {pair}, 1)) AS dim,
+                         unnest(regexp_extract_all(object_list, {pair}, 2)) AS q,
+                         unnest(regexp_extract_all(object_list, {pair}, 3)) AS u
+                  FROM lists),
+                used AS (
+                  SELECT TRY_CAST(dim AS INTEGER) AS dim,
+                         nullif(replace(coalesce(q, ''), '\\"', '"') || coalesce(u, ''), '')
+                           AS code, first FROM pairs)
+                SELECT dim, code, min(first) AS first, count(*) FROM used
+                WHERE dim IN (SELECT dimension_no FROM acc_obj) AND code IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM acc_obj o
+                                  WHERE o.dimension_no = used.dim AND o.object_code = used.code)
+                GROUP BY ALL ORDER BY first""",
+        )
+    finally:
+        con.unregister("used_objects")
     for dim, code, first, _ in found:
         parser.warnings.add(
             "undeclared_object",

@@ -12,7 +12,7 @@ its header reaches its rows by a binary search on line numbers: no join, no sort
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import duckdb
@@ -52,6 +52,10 @@ class Context:
     cursor: duckdb.DuckDBPyConnection  # a second connection, owned by the output thread
     warnings: WarningLog
     write: Callable[[str, pa.Table], None]
+    # per chunk, the accounts (first line, rows) and object lists (first line) its rows use:
+    # the checks for undeclared ones at the end read these instead of the rows again
+    used_accounts: list[pa.Table] = field(default_factory=list)
+    used_objects: list[pa.Table] = field(default_factory=list)
 
 
 @dataclass
@@ -250,6 +254,11 @@ def assemble(ctx: Context, x: Extracted) -> ChunkTotals:
         "counts_in_ledger": pa.array(counts),
     }
     ctx.write("transactions", pa.table(rows))
+    per_account = pa.table({"account": t["account"], "ln": ln}).group_by("account").aggregate(
+        [("ln", "min"), ("ln", "count")])
+    ctx.used_accounts.append(pa.table({"account": per_account["account"],
+                                       "first": per_account["ln_min"],
+                                       "n": per_account["ln_count"]}))
     ctx.write(
         "vouchers",
         pa.table(
@@ -357,6 +366,11 @@ def _object_columns(
     # Lists rarely carry spaces inside the braces; then the text is already the column.
     same = pc.all(pc.equal(trimmed, encoded.dictionary)).as_py() is not False
     out["object_list"] = obj if same else pc.take(trimmed, indices)
+    # rows are in line order: a list's first row is its first line
+    used, first = np.unique(indices.to_numpy(zero_copy_only=False), return_index=True)
+    ctx.used_objects.append(pa.table({
+        "object_list": pc.take(trimmed, pa.array(used)),
+        "first": pc.take(ln, pa.array(first))}))
     return out
 
 
