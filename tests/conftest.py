@@ -28,34 +28,36 @@ SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 RAM_DISK = Path("/dev/shm")
 RAM_DISK_NEEDED = 6 * 2**30
 # With several workers (make test) the longest files start first and the many small ones fill
-# the gaps at the end, so that the workers finish together (longest first is what keeps the
-# last one from running alone for minutes). Seconds per file, measured on 2 cores without the
-# session's nightly (each worker runs that once, for its first file that needs it); only the
-# order depends on them. A file not listed weighs what its folder does.
+# the gaps at the end, so that the workers finish together (longest first keeps the last one
+# from running alone for minutes). CPU seconds per file on 2 cores (Dec 2026), without the
+# session's nightly (about 70 s, run once per make test: see `nightly`); only the order depends
+# on them. The second file needs no nightly, so the second worker has work while the first
+# runs it. A file not listed weighs what its folder does.
 FILE_SECONDS = {
-    "integration/test_crash_publication.py": 300,
-    "integration/test_concurrency.py": 190,
-    "integration/test_disk_and_damage.py": 280,
-    "integration/test_onboarding_guide.py": 200,
-    "property/test_invariants.py": 190,
-    "integration/test_nightly_run.py": 200,
-    "integration/test_crash_landing.py": 150,
-    "integration/test_any_shape.py": 150,
-    "integration/test_critical_blocks_publication.py": 130,
-    "integration/test_operations.py": 130,
-    "integration/test_profiles.py": 125,
-    "integration/test_missing_sources.py": 95,
+    "integration/test_crash_publication.py": 180,
+    "integration/test_any_shape.py": 179,  # no session nightly: second, see above
+    "integration/test_disk_and_damage.py": 150,
+    "integration/test_onboarding_guide.py": 120,
+    "integration/test_operations.py": 110,
+    "integration/test_nightly_run.py": 100,
+    "integration/test_concurrency.py": 100,
+    "integration/test_crash_landing.py": 90,
+    "integration/test_missing_sources.py": 80,
     "integration/test_new_month.py": 80,
-    "integration/test_lock_retry.py": 72,
-    "browser/test_report_figures.py": 70,
+    "property/test_invariants.py": 78,
+    "integration/test_profiles.py": 70,
+    "integration/test_lock_retry.py": 50,
     "fuzz/test_fuzz_sie.py": 55,
     "fuzz/test_fuzz_readers.py": 50,
     "integration/test_ledger_styles.py": 50,
-    "integration/test_bad_input.py": 48,
     "integration/test_publication_switch.py": 43,
     "unit/onboarding/test_init_and_check.py": 40,
     "unit/ops/test_ops_raw_sensor.py": 40,
+    "browser/test_report_figures.py": 35,
+    "integration/test_critical_blocks_publication.py": 30,
     "browser/test_report_pages.py": 30,
+    "integration/test_bad_input.py": 26,
+    "integration/test_file_modes.py": 25,
 }
 FOLDER_SECONDS = {"integration": 20, "property": 20, "browser": 20}
 
