@@ -37,13 +37,13 @@ FILE_SECONDS = {
     "integration/test_crash_publication.py": 180,
     "integration/test_any_shape.py": 179,  # no session nightly: second, see above
     "integration/test_disk_and_damage.py": 150,
-    "integration/test_onboarding_guide.py": 120,
-    "integration/test_operations.py": 110,
+    "integration/test_onboarding_guide.py": 50,
+    "integration/test_operations.py": 150,  # waits: wall, not CPU
     "integration/test_nightly_run.py": 100,
     "integration/test_concurrency.py": 100,
     "integration/test_crash_landing.py": 90,
-    "integration/test_missing_sources.py": 80,
-    "integration/test_new_month.py": 80,
+    "integration/test_missing_sources.py": 96,
+    "integration/test_new_month.py": 93,
     "property/test_invariants.py": 78,
     "integration/test_profiles.py": 70,
     "integration/test_lock_retry.py": 50,
