@@ -1,5 +1,6 @@
-"""Through real Dagster runs: a critical check (an unbalanced voucher) stops publication and
-leaves the last published mart in place, while warnings never stop the run's other assets."""
+"""Through a real Dagster run: a critical check (an unbalanced voucher) stops publication and
+leaves the last published mart in place, while warnings never stop the run's other assets.
+The night before, with the good ledger, is the session's nightly (a copy of its warehouse)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pytest
 from sie_split import with_vouchers
 
 from orchestration.run import run_nightly
-from orchestration.sample.generate import generate
 
 pytestmark = pytest.mark.integration
 
@@ -27,18 +27,20 @@ def _sha(path: Path) -> str:
 
 
 def test_unbalanced_voucher_blocks_publication_but_not_the_rest(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        nightly, pipeline_env: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw, warehouse, home = tmp_path / "raw", tmp_path / "warehouse", tmp_path / "home"
-    generate(raw)
+    # the night before is the session's nightly over the sample: a copy of its raw files and
+    # of the warehouse it built and published (copied, not shared)
+    assert nightly.success and "published/mart" in nightly.materialized
+    shutil.copytree(pipeline_env["raw"], raw)
+    shutil.copytree(pipeline_env["warehouse"], warehouse, symlinks=True)
     home.mkdir()
     shutil.copy(Path(__file__).resolve().parents[2] / "orchestration" / "dagster.yaml", home)
     monkeypatch.setenv("RAW_DIR", str(raw))
     monkeypatch.setenv("WAREHOUSE_DIR", str(warehouse))
     monkeypatch.setenv("DAGSTER_HOME", str(home))
-    monkeypatch.setenv("PAYROLL_HASH_KEY", "test")
+    monkeypatch.setenv("PAYROLL_HASH_KEY", "test-key-not-secret")  # the session run's
 
-    first = run_nightly()
-    assert first.success and "published/mart" in first.materialized
     lines_before = _programme_lines(warehouse)
     published = warehouse / "published"
     version = json.loads((published / "VERSION.json").read_text())["version"]
