@@ -53,7 +53,7 @@ FILE_SECONDS = {
     "integration/test_publication_switch.py": 43,
     "unit/onboarding/test_init_and_check.py": 40,
     "unit/ops/test_ops_raw_sensor.py": 40,
-    "browser/test_report_figures.py": 35,
+    "browser/test_report_figures.py": 60,  # 25 PDFs drawn fresh, and both engines
     "integration/test_critical_blocks_publication.py": 30,
     "browser/test_report_pages.py": 30,
     "integration/test_bad_input.py": 26,
