@@ -211,8 +211,11 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
                      for y in ind["years"] if y["year"] == p.year and y["whole"]]
         ini["indicator_status"] = [(ind["indicator_name"], y) for ind, y in year_rows]
 
+    # a total order: with ties (one check and subject in two periods) the HTML, and so the
+    # PDF's reuse key, would change between two publications of the same marts
     findings = conn.rows("select * from marts.fct_findings where is_open "
-                    "order by severity, first_seen_on, check_name, subject")
+                         "order by severity, first_seen_on, check_name, subject, period, "
+                         "finding_id")
     for f in findings:
         f["severity_label"] = SEVERITY.get(f["severity"], f["severity"])
     key_findings = sorted(findings, key=lambda f: (f["severity"] != "critical",
