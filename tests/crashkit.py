@@ -20,6 +20,12 @@ import duckdb
 from orchestration.settings import PROJECT_ROOT
 
 KILLED = -signal.SIGKILL  # a run's return code when a fault point killed it
+
+
+def assert_killed(result: subprocess.CompletedProcess) -> None:
+    """The run ended by its fault point's SIGKILL, not by finishing or failing."""
+    assert result.returncode == KILLED, (result.returncode, result.stdout[-2000:],
+                                         result.stderr[-2000:])
 # columns that say when a run happened, not what it computed
 TIME_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIME")
 

@@ -21,6 +21,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from orchestration.followup_report.pdf import ENGINE_SETTING, PdfEngineError
+
 # Chromium's own services that would otherwise try the network or write a profile
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-extensions",
@@ -78,8 +80,6 @@ class ChromiumPdfs:
                                                              self.loop))
 
     def wait(self) -> None:
-        from orchestration.followup_report.pdf import ENGINE_SETTING, PdfEngineError
-
         try:
             for future in self.futures:
                 try:

@@ -7,8 +7,10 @@ test).
 Each run writes every report, its voucher pages, the index and (unless the engine is `none`)
 a PDF beside each report into an empty folder, with no previous publication to reuse PDFs
 from: what the first publication of a new mart version costs when every report changed. Wall
-time, and CPU time of this process and of every process it started (the PDF workers, or
-Chromium and its renderers), are printed per engine as median with min–max.
+time, and CPU time of this process and of the processes it reaped (the PDF workers), are
+printed per engine as median with min–max. Not all of Chromium's processes are reaped by this
+one, so its CPU column is too low (vmstat shows both cores busy while it draws): for Chromium,
+read the wall column.
 """
 
 from __future__ import annotations

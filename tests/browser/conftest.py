@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.followup_report.pdf_chromium import ARGS
+
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-default-apps", "--disable-sync", "--no-first-run",
-        "--disable-features=Translate,OptimizationHints,MediaRouter"]
 
 
 @pytest.fixture(scope="session")

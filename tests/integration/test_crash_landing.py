@@ -15,32 +15,14 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from crashkit import (
-    CHILD_CPU,
-    KILLED,
+    assert_killed,
     check_version,
-    cpu_report,
     mart_digest,
     run_env,
     uppfoljning,
 )
 
-
-@pytest.fixture(scope="module")
-def baseline(nightly, pipeline_env: dict) -> dict:
-    assert nightly.success
-    return mart_digest(pipeline_env["warehouse"] / "governance.duckdb")
-
-
-@pytest.fixture(autouse=True)
-def _cpu():
-    CHILD_CPU.clear()
-    yield
-    print(f"\n{cpu_report()}")
-
-
-def _killed(result) -> None:
-    assert result.returncode == KILLED, (result.returncode, result.stdout[-2000:],
-                                         result.stderr[-2000:])
+pytestmark = pytest.mark.usefixtures("crash_cpu_report")
 
 
 def _runs(home: Path) -> list[dg.DagsterRun]:
@@ -49,18 +31,18 @@ def _runs(home: Path) -> list[dg.DagsterRun]:
 
 
 def test_killed_while_landing_the_next_run_completes_the_same_mart(
-        baseline: dict, pipeline_env: dict, tmp_path: Path) -> None:
+        crash_baseline: dict, pipeline_env: dict, tmp_path: Path) -> None:
     warehouse, home = tmp_path / "warehouse", tmp_path / "home"
     env = run_env(pipeline_env["raw"], warehouse, home)
-    _killed(uppfoljning(env, fault="landing.insert"))
+    assert_killed(uppfoljning(env, fault="landing.insert"))
     assert not (warehouse / "published").exists()
     second = uppfoljning(env, fault="landing.between_sources")
-    _killed(second)
+    assert_killed(second)
     assert "arbetsprocessen finns inte längre" in second.stdout
     last = uppfoljning(env)
     assert last.returncode == 0, last.stdout[-3000:] + last.stderr[-3000:]
     assert "arbetsprocessen finns inte längre" in last.stdout and "--force" not in last.stdout
-    assert mart_digest(warehouse / "governance.duckdb") == baseline
+    assert mart_digest(warehouse / "governance.duckdb") == crash_baseline
     statuses = [r.status for r in _runs(home)]
     assert statuses.count(dg.DagsterRunStatus.FAILURE) == 2
     assert statuses.count(dg.DagsterRunStatus.SUCCESS) == 1

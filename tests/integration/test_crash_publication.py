@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 from crashkit import (
-    CHILD_CPU,
-    KILLED,
     Reader,
+    assert_killed,
     check_version,
-    cpu_report,
     mart_digest,
     run_env,
     uppfoljning,
@@ -27,27 +25,11 @@ from crashkit import (
 
 from orchestration.publish import PUBLISHED_VERSIONS_KEPT
 
-
-@pytest.fixture(scope="module")
-def baseline(nightly, pipeline_env: dict) -> dict:
-    assert nightly.success
-    return mart_digest(pipeline_env["warehouse"] / "governance.duckdb")
-
-
-@pytest.fixture(autouse=True)
-def _cpu():
-    CHILD_CPU.clear()
-    yield
-    print(f"\n{cpu_report()}")
-
-
-def _killed(result) -> None:
-    assert result.returncode == KILLED, (result.returncode, result.stdout[-2000:],
-                                         result.stderr[-2000:])
+pytestmark = pytest.mark.usefixtures("crash_cpu_report")
 
 
 def test_killed_in_dbt_checks_and_publication_readers_see_one_version(
-        baseline: dict, pipeline_env: dict, tmp_path: Path) -> None:
+        crash_baseline: dict, pipeline_env: dict, tmp_path: Path) -> None:
     warehouse, home = tmp_path / "warehouse", tmp_path / "home"
     shutil.copytree(pipeline_env["warehouse"], warehouse, symlinks=True)
     env = run_env(pipeline_env["raw"], warehouse, home)
@@ -60,13 +42,13 @@ def test_killed_in_dbt_checks_and_publication_readers_see_one_version(
     reader.start()
     try:
         for point in ("dbt.build", "checks.run", "publish.switch"):
-            _killed(uppfoljning(env, fault=point))
+            assert_killed(uppfoljning(env, fault=point))
             assert check_version(published) == before, point  # the last good version stands
         last = uppfoljning(env)
     finally:
         reader.stop()
     assert last.returncode == 0, last.stdout[-3000:] + last.stderr[-3000:]
-    assert mart_digest(warehouse / "governance.duckdb") == baseline
+    assert mart_digest(warehouse / "governance.duckdb") == crash_baseline
     after = check_version(published)
     assert after is not None and after != before
     assert reader.errors == [] and reader.reads > 20
