@@ -67,3 +67,22 @@ def test_a_chromium_that_cannot_start_is_a_sentence(tmp_path: Path) -> None:
         pdfs.submit(html)
         pdfs.wait()
     assert not html.with_suffix(".pdf").exists()
+
+
+@pytest.mark.timeout(120)  # a page lost to a failure would leave the next report waiting
+def test_a_page_that_failed_is_replaced(tmp_path: Path) -> None:
+    from orchestration.followup_report.pdf_chromium import ChromiumPdfs
+
+    executable = pdf.chromium_executable()
+    assert executable, "Debians chromium saknas: `make browser` installerar den"
+    good = tmp_path / "bra.html"
+    good.write_text("<!doctype html><html lang='sv'><title>r</title><p>1 234 kr</p></html>",
+                    encoding="utf-8")
+    with ChromiumPdfs(executable, 1) as pdfs:  # one page: the failed one must not be lost
+        pdfs.submit(tmp_path / "saknas.html")
+        with pytest.raises(pdf.PdfEngineError, match="kunde inte rita"):
+            pdfs.wait()
+        pdfs.submit(good)
+        pdfs.wait()
+    assert good.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "saknas.pdf").exists()
