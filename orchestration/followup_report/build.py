@@ -10,6 +10,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -178,15 +179,17 @@ def _write_html(conn: duckdb.DuckDBPyConnection, out: Path, pub: Publication,
             _on_demand_spec(conn, body, period, pub.as_of)
     built = Built(out, pub.version)
     marts = Marts(conn)
-    contexts = [build_context(marts, spec, pub) for spec in specs]
-    charts.render_all([job for ctx in contexts for job in _add_charts(ctx)], workers)
     template = env.get_template("report.html.j2")
-    for spec, ctx in zip(specs, contexts, strict=True):
-        html = template.render(**ctx, css=css, root="")
-        (out / f"{spec.slug}.html").write_text(html, encoding="utf-8")
-        built.reports.append(_entry(spec, ctx, pub, html, pdf_engine))
-        if on_report is not None:
-            on_report(built.reports[-1])
+    # one report at a time, so that its PDF is drawn while the next one's charts are
+    with ThreadPoolExecutor(max(1, workers)) as chart_threads:
+        for spec in specs:
+            ctx = build_context(marts, spec, pub)
+            charts.render_all(_add_charts(ctx), chart_threads)
+            html = template.render(**ctx, css=css, root="")
+            (out / f"{spec.slug}.html").write_text(html, encoding="utf-8")
+            built.reports.append(_entry(spec, ctx, pub, html, pdf_engine))
+            if on_report is not None:
+                on_report(built.reports[-1])
     built.voucher_pages = write_drilldown(conn, env, out, {"pub": pub, "css": css})
     built.html_seconds = time.perf_counter() - started
     return built

@@ -7,6 +7,7 @@ data table beside it, so colour and shape are never the only way to read a chart
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -65,13 +66,13 @@ _DRAWN: dict[str, str] = {}  # charts drawn earlier in this process (a re-public
 _DRAWN_LIMIT = 2000
 
 
-def render_all(jobs: list[ChartJob], workers: int = 2) -> None:
+def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor | None = None) -> None:
     """Draws each distinct chart once (the same chart recurs across the reports of one
-    publication); vl-convert releases the GIL, so two threads use both cores."""
+    publication); vl-convert releases the GIL, so a pool of two threads uses both cores."""
     unique = {job.key: job.spec for job in jobs if job.key not in _DRAWN}
     if unique:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
+        with contextlib.nullcontext(pool) if pool else ThreadPoolExecutor(2) as threads:
+            drawn = dict(zip(unique, threads.map(_render, unique.values()), strict=True))
         if len(_DRAWN) + len(drawn) > _DRAWN_LIMIT:
             _DRAWN.clear()
         _DRAWN.update(drawn)
