@@ -101,3 +101,16 @@ def dimensions_reach_the_mart(conn: duckdb.DuckDBPyConnection, a: answers.Answer
                tuple(sorted(extra.items())) if extra is not None else None)] += 1
     assert dict(found) == dict(expected), {"unexpected": set(found) - set(expected),
                                            "missed": set(expected) - set(found)}
+
+
+LEDGER_STAGING = ("stg_ledger__transactions", "stg_ledger__budgets", "stg_ledger__balances")
+
+
+def ledger_staging_has_every_dimension(conn: duckdb.DuckDBPyConnection) -> None:
+    """Each ledger staging model yields every known dimension's column and free_dimensions,
+    whatever the registry declares: the models downstream never depend on its shape."""
+    wanted = {f"{d}_code" for d in KNOWN_DIMENSIONS} | {"free_dimensions"}
+    for model in LEDGER_STAGING:
+        have = {r[0] for r in _rows(conn, "select column_name from information_schema.columns "
+                                          f"where table_name = '{model}'")}
+        assert wanted <= have, (model, wanted - have)

@@ -60,6 +60,7 @@ def test_the_invariants_for_any_municipality_hold(profile: dict) -> None:
     conn, a = profile["mart"], profile["answers"]
     invariants.programme_lines_equal_the_mart(conn, a)
     invariants.dimensions_reach_the_mart(conn, a)  # neither declares one: null throughout
+    invariants.ledger_staging_has_every_dimension(conn)
     invariants.funding_sums_to_cost(conn, a)
     invariants.no_source_pays_more_than_it_has(conn, answers.decisions(profile["raw"]), a)
     invariants.planted_found_and_nothing_else(conn, answers.expected_findings(profile["raw"]))

@@ -76,6 +76,7 @@ def test_invariants_hold_for_any_registry_shape(shape: Shape) -> None:
                 "prov_2024_hittills_2024-02.se"}, status
             invariants.programme_lines_equal_the_mart(conn, a)
             invariants.dimensions_reach_the_mart(conn, a)
+            invariants.ledger_staging_has_every_dimension(conn)
             invariants.funding_sums_to_cost(conn, a)
             invariants.no_source_pays_more_than_it_has(conn, answers.decisions(raw), a)
             invariants.planted_found_and_nothing_else(conn, shape.planted())

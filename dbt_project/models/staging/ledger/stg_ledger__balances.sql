@@ -19,9 +19,10 @@ select
     b.period,
     b.account,
     b.object_list,
-    {{ dimension_code(balances, 'responsibility', 'b') }} as responsibility_code,
-    {{ dimension_code(balances, 'project', 'b') }} as project_code,
-    {{ dimension_code(balances, 'object', 'b') }} as object_code,
+    {%- for name in ledger_dimensions() %}
+    {{ dimension_code(balances, name, 'b') }} as {{ name }}_code,
+    {%- endfor %}
+    {{ free_dimensions(balances, 'b') }} as free_dimensions,
     cast(b.amount as decimal(18, 2)) as amount_sek,
     b.quantity
 from {{ source('ledger', 'ledger_balances') }} as b

@@ -17,9 +17,10 @@ select
     cast(b.period // 100 as integer) as budget_year,
     cast(b.period % 100 as integer) as budget_month,
     b.account,
-    {{ dimension_code(budgets, 'responsibility', 'b') }} as responsibility_code,
-    {{ dimension_code(budgets, 'project', 'b') }} as project_code,
-    {{ dimension_code(budgets, 'object', 'b') }} as object_code,
+    {%- for name in ledger_dimensions() %}
+    {{ dimension_code(budgets, name, 'b') }} as {{ name }}_code,
+    {%- endfor %}
+    {{ free_dimensions(budgets, 'b') }} as free_dimensions,
     cast(b.amount as decimal(18, 2)) as amount_sek
 from {{ source('ledger', 'ledger_budgets') }} as b
 inner join year_files as y on y.source_file = b.source_file
