@@ -55,6 +55,7 @@ FILE_SECONDS = {
     "unit/ops/test_ops_raw_sensor.py": 40,
     "browser/test_report_figures.py": 60,  # 25 PDFs drawn fresh, and both engines
     "integration/test_critical_blocks_publication.py": 30,
+    "integration/test_incremental_code_change.py": 30,
     "browser/test_report_pages.py": 30,
     "integration/test_bad_input.py": 26,
     "integration/test_file_modes.py": 25,

@@ -13,6 +13,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.defs.dbt import incremental
 from orchestration.defs.dbt.project import dbt_project
 from orchestration.defs.partitions import SINGLE_RUN
 from orchestration.defs.resources import Warehouse, retry_when_locked
@@ -56,7 +57,16 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     # unit tests check the models' logic on fixed inputs, not the night's data: they run in
     # `make test` (tests/integration/test_nightly_run.py), not every night
     args = ["build", "--exclude-resource-type", "unit_test"]
-    if config.full_refresh:
+    # only the incremental models this run builds (the UI may select a few marts)
+    selected = {key.path[-1] for key in context.selected_asset_keys}
+    code = {name: fingerprint for name, fingerprint in incremental.code_fingerprints(
+        incremental.load_manifest(dbt_project.manifest_path)).items() if name in selected}
+    changed = incremental.changed_models(settings.warehouse_dir, code)
+    if changed and not config.full_refresh and \
+            (settings.warehouse_dir / incremental.STATE_FILE).exists():  # not a new warehouse
+        context.log.info("Koden som bygger " + ", ".join(changed) + " har ändrats sedan "
+                         "förra bygget: modellen byggs om från landningstabellerna.")
+    if config.full_refresh or changed:
         args.append("--full-refresh")
     # dagster-dbt would give every run a fresh target folder in the checkout, so dbt would
     # parse the whole project every night; one folder beside the warehouse keeps dbt's
@@ -68,3 +78,4 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
             if n == 10:
                 fault_point("dbt.build")  # crash tests: killed with dbt half-way
             yield event
+    incremental.record_build(settings.warehouse_dir, code)
