@@ -110,7 +110,8 @@ def _entry(spec: ReportSpec, ctx: dict[str, Any], pub: Publication, html: str,
              "html": f"{spec.slug}.html", "pdf": f"{spec.slug}.pdf" if pdf_engine else None,
              "version": pub.version, "totals": {k: str(v) for k, v in ctx["totals"].items()}}
     if pdf_engine:  # the version the PDF prints: this one unless an unchanged PDF is reused
-        entry.update(pdf_version=pub.version, pdf_engine=pdf_engine,
+        entry.update(pdf_version=pub.version, pdf_as_of=pub.as_of.isoformat(),
+                     pdf_engine=pdf_engine,
                      pdf_key=content_key(html, pub.version, pub.published_at, pdf_engine))
     return entry
 
@@ -150,6 +151,7 @@ def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: da
         if previous and before and before["pdf_key"] == entry["pdf_key"]:
             reuse_pdf(previous, before, out / entry["pdf"])
             entry["pdf_version"] = before.get("pdf_version") or before["version"]
+            entry["pdf_as_of"] = before.get("pdf_as_of")
         elif renderer is not None:
             drawn.append(out / entry["html"])
             renderer.submit(drawn[-1])

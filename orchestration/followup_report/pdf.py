@@ -8,15 +8,17 @@ UPPFOLJNING_PDF_ENGINE chooses (`auto`, the default: Chromium where found, else 
 UPPFOLJNING_CHROMIUM names the browser where it is not on PATH as `chromium`.
 
 A PDF is drawn again only when its report's content changed. The key is a hash of the HTML
-and the engine, with the publication's own version and time taken out; an unchanged report
-takes the PDF of the previous publication, which prints the version it was built from
-(index.json says so as `pdf_version`). The HTML always prints the current version."""
+and the engine, with the publication's own version, time and data date taken out; an
+unchanged report takes the PDF of the previous publication, which prints the version and data
+date it was built from (index.json says so as `pdf_version` and `pdf_as_of`). The HTML always
+prints the current ones."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Protocol
@@ -78,9 +80,15 @@ def open_pdfs(name: str, workers: int) -> Pdfs:
     return WeasyPrintPdfs(workers)
 
 
+AS_OF_STAMP = re.compile(r'<time data-stamp="as-of">[^<]*</time>')
+
+
 def content_key(html: str, version: str, published_at: str | None, name: str) -> str:
-    """What the PDF shows, without the publication it happens to be part of."""
-    text = html.replace(version, "\0version\0")
+    """What the PDF shows, without the publication it happens to be part of: its version,
+    time and data date as printed (the data date moves every night, so a closed period's
+    report would otherwise be drawn again each night with nothing else changed; anything
+    the date changes in the figures, a status or a days-late count, still counts)."""
+    text = AS_OF_STAMP.sub("\0as-of\0", html).replace(version, "\0version\0")
     if published_at:  # as stored and as the footer prints it
         for shown in (published_at, published_at.replace("T", " ")):
             text = text.replace(shown, "\0published\0")

@@ -5,6 +5,7 @@ vouchers; the PDF beside it holds the same totals."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -172,10 +173,11 @@ def test_pdf_beside_the_html_holds_the_same_totals(engine: str, published: Path,
 
 def test_an_unchanged_report_keeps_its_pdf_across_publications(published: Path, tmp_path: Path
                                                                ) -> None:
-    """The next publication (another version, another time, one initiative renamed): every
-    report whose HTML changed only by the version and time takes the previous PDF, the same
-    file, and says which version it prints, while its HTML prints the new version; exactly the
-    reports that name the renamed initiative are drawn again."""
+    """The next publication (another version, another time, the next day's data date, one
+    initiative renamed): every report whose HTML changed only by the version, time and data
+    date takes the previous PDF, the same file, and says which version and date it prints,
+    while its HTML prints the new ones; exactly the reports that name the renamed initiative
+    are drawn again."""
     import shutil
 
     from pypdf import PdfReader
@@ -190,7 +192,9 @@ def test_an_unchanged_report_keeps_its_pdf_across_publications(published: Path, 
     shutil.copyfile(published / "governance.duckdb", later)
     with duckdb.connect(str(later)) as conn:
         conn.execute("update publication set version = '29991231T000000.000000Z', "
-                     "published_at = published_at + interval 1 day")
+                     "published_at = published_at + interval 1 day, as_of_date = "
+                     "cast(cast(as_of_date as date) + 1 as varchar)")
+        next_day = (as_of + timedelta(days=1)).isoformat()
         conn.execute("update marts.dim_initiatives set initiative_name = 'Lovstöd (ny)' "
                      "where initiative_id = 'lovstod'")
         again = write_followup_reports(conn, second, as_of, pdf=True, previous=first)
@@ -202,14 +206,17 @@ def test_an_unchanged_report_keeps_its_pdf_across_publications(published: Path, 
     assert redrawn == renamed and again.pdfs_drawn == len(redrawn)
     assert 0 < len(redrawn) < len(again.reports)
     for report in again.reports:
-        assert again.version in (second / report["html"]).read_text(encoding="utf-8")
+        html = (second / report["html"]).read_text(encoding="utf-8")
+        assert again.version in html and f"Data per <time data-stamp=\"as-of\">{next_day}" in html
         same_file = (second / report["pdf"]).stat().st_ino == (first / report["pdf"]).stat().st_ino
         assert same_file == (report["html"] not in redrawn)
         if report["html"] not in redrawn:
             assert report["pdf_version"] == built.version
     kept = next(r for r in again.reports if r["html"] not in redrawn)
-    assert f"byggd ur version {built.version}" in (second / "index.html").read_text("utf-8")
-    assert built.version in "".join(p.extract_text() for p in PdfReader(second / kept["pdf"]).pages)
+    assert f"byggd ur version {built.version}, data per {as_of.isoformat()}" in \
+        (second / "index.html").read_text("utf-8")
+    kept_text = "".join(p.extract_text() for p in PdfReader(second / kept["pdf"]).pages)
+    assert built.version in kept_text and f"Data per {as_of.isoformat()}" in kept_text
     ks = PdfReader(second / "KS-2022.pdf")
     assert "Lovstöd (ny)" in "".join(p.extract_text() for p in ks.pages)
 
