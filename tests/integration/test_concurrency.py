@@ -47,6 +47,7 @@ def test_runs_meeting_refuse_with_a_message_and_readers_never_notice(
     # does with `dagster instance migrate`): created at the same moment it can break
     dg.DagsterInstance.from_config(str(home)).dispose()
     published = warehouse / "published"
+    release = tmp_path / "release"
     first = check_version(published)
     reader = Reader(published)
     reader.start()
@@ -65,9 +66,11 @@ def test_runs_meeting_refuse_with_a_message_and_readers_never_notice(
 
         # 2. a materialisation through Dagster (the UI's or the daemon's kind of run), with a
         # manual run and the schedule's tick while it runs
-        slow = {**env, "UPPFOLJNING_FAULT_AT": "publish.before_switch",
-                "UPPFOLJNING_FAULT_PAUSE": "25"}  # long enough for what meets it
-        materialise = _start(slow, "dagster", "asset", "materialize", "-m",
+        # held before its switch until the manual run and the tick have met it (the file
+        # `release` lets it go on), so it is in progress for exactly as long as they take
+        held_run = {**env, "UPPFOLJNING_FAULT_AT": "publish.before_switch",
+                    "UPPFOLJNING_FAULT_HOLD": str(release)}
+        materialise = _start(held_run, "dagster", "asset", "materialize", "-m",
                              "orchestration.definitions", "--select", "published/mart")
         busy = _started_run(home)
         manual = subprocess.run([sys.executable, "-m", "orchestration.cli", "run"], env=env,
@@ -77,6 +80,7 @@ def test_runs_meeting_refuse_with_a_message_and_readers_never_notice(
                     instance=instance, scheduled_execution_time=datetime.now(UTC)) as context:
                 tick = build_nightly_schedule("0 2 * * *")(context)
             still = instance.get_run_by_id(busy.run_id).status
+        release.touch()
         out = materialise.communicate(timeout=600)[0]
         assert manual.returncode == 2 and "pågår redan" in manual.stdout, manual.stdout
         assert isinstance(tick, dg.RunRequest)  # the queue holds it; nothing was failed
@@ -87,6 +91,7 @@ def test_runs_meeting_refuse_with_a_message_and_readers_never_notice(
         # the held connection still reads its snapshot
         assert held.execute("select version from publication").fetchall()[0][0] == first
     finally:
+        release.touch()  # a held run never waits for a test that failed
         reader.stop()
         held.close()
     assert reader.errors == [] and reader.reads > 20
