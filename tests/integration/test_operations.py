@@ -19,6 +19,7 @@ import dagster as dg
 import duckdb
 import psutil
 import pytest
+from dagster._core.scheduler.instigation import TickStatus
 
 from orchestration.settings import PROJECT_ROOT
 
@@ -127,8 +128,12 @@ def test_daemon_ticks_schedule_and_sensor_and_launches_runs(
                     time.sleep(1)
                 pytest.fail(f"timed out waiting for {what}; see {log.name}")
 
-            # the sensor's first tick notes what lies in raw/ and starts nothing
-            wait_for("the sensor's first tick", lambda: _ticks(instance, "raw_files_sensor"))
+            # the sensor's first tick notes what lies in raw/ and starts nothing; the file is
+            # dropped once that tick has ended (a tick is recorded when it starts, and a file
+            # dropped during its scan would be part of what it notes)
+            wait_for("the sensor's first tick", lambda: [
+                t for t in _ticks(instance, "raw_files_sensor")
+                if t.status != TickStatus.STARTED])
             assert not _runs(instance, "dagster/sensor_name", "raw_files_sensor")
 
             shutil.copyfile(sample_raw / DROPPED, daemon_env["raw"] / DROPPED)
