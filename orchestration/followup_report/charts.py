@@ -7,7 +7,6 @@ data table beside it, so colour and shape are never the only way to read a chart
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import re
@@ -66,13 +65,13 @@ _DRAWN: dict[str, str] = {}  # charts drawn earlier in this process (a re-public
 _DRAWN_LIMIT = 2000
 
 
-def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor | None = None) -> None:
+def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> None:
     """Draws each distinct chart once (the same chart recurs across the reports of one
-    publication); vl-convert releases the GIL, so a pool of two threads uses both cores."""
+    publication), on the caller's threads: vl-convert releases the GIL, so a pool of two
+    threads uses both cores."""
     unique = {job.key: job.spec for job in jobs if job.key not in _DRAWN}
     if unique:
-        with contextlib.nullcontext(pool) if pool else ThreadPoolExecutor(2) as threads:
-            drawn = dict(zip(unique, threads.map(_render, unique.values()), strict=True))
+        drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
         if len(_DRAWN) + len(drawn) > _DRAWN_LIMIT:
             _DRAWN.clear()
         _DRAWN.update(drawn)

@@ -86,7 +86,7 @@ class ChromiumPdfs:
         try:
             await page.goto(html_path.resolve().as_uri(), wait_until="load")
             await page.pdf(path=str(tmp), **PDF_OPTIONS)
-        except BaseException:
+        except Exception:
             # a page that failed may be in any state: the next report gets a new one (or, if
             # the browser is gone, this one back, so that it fails at once instead of waiting)
             with contextlib.suppress(Exception):

@@ -24,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -35,7 +36,10 @@ sys.path.insert(0, str(ROOT))
 from orchestration.followup_report import charts  # noqa: E402
 from orchestration.followup_report.build import write_followup_reports  # noqa: E402
 
-CGROUPS = (Path("/sys/fs/cgroup/cpuacct"), Path("/sys/fs/cgroup"))  # v1 cpuacct, then v2
+CGROUPS = (  # a cgroup root and the file that shows a cgroup of it counts CPU: v1, then v2
+    (Path("/sys/fs/cgroup/cpuacct"), "cpuacct.usage"),
+    (Path("/sys/fs/cgroup"), "cgroup.controllers"),
+)
 
 
 def _rusage_cpu() -> float:
@@ -46,17 +50,17 @@ def _rusage_cpu() -> float:
 
 def _own_cgroup() -> Path | None:
     """A cgroup holding this process (and so everything it starts), or None."""
-    for root in CGROUPS:
+    for root, marker in CGROUPS:
+        if not (root / marker).exists():
+            continue
         group = root / f"uppfoljning-bench-{os.getpid()}"
         try:
             group.mkdir()
             (group / "cgroup.procs").write_text(str(os.getpid()))
+            return group
         except OSError:
             with contextlib.suppress(OSError):
                 group.rmdir()
-            continue
-        if (group / "cpuacct.usage").exists() or (group / "cpu.stat").exists():
-            return group
     return None
 
 
@@ -67,20 +71,24 @@ def _group_cpu(group: Path) -> float:
     return int(stat["usage_usec"]) / 1e6
 
 
-def _leave(group: Path) -> None:
-    with contextlib.suppress(OSError):
-        (group.parent / "cgroup.procs").write_text(str(os.getpid()))
-        group.rmdir()
+@contextlib.contextmanager
+def cpu_clock() -> Iterator[tuple[Callable[[], float], str]]:
+    """A CPU-seconds clock and what it counts: every process the build starts where a cgroup
+    of our own can be made, else this process and the children it reaped."""
+    group = _own_cgroup()
+    if group is None:
+        yield _rusage_cpu, "this process and reaped children"
+        return
+    try:
+        yield (lambda: _group_cpu(group)), "every process (cgroup)"
+    finally:
+        with contextlib.suppress(OSError):
+            (group.parent / "cgroup.procs").write_text(str(os.getpid()))
+            group.rmdir()
 
 
-GROUP: Path | None = None
-
-
-def _cpu() -> float:
-    return _group_cpu(GROUP) if GROUP is not None else _rusage_cpu()
-
-
-def build_once(published: Path, engine: str) -> tuple[float, float, int, int]:
+def build_once(published: Path, engine: str, cpu_seconds: Callable[[], float]
+               ) -> tuple[float, float, int, int]:
     charts._DRAWN.clear()  # a fresh process draws every chart
     if engine != "none":
         os.environ["UPPFOLJNING_PDF_ENGINE"] = engine
@@ -88,9 +96,9 @@ def build_once(published: Path, engine: str) -> tuple[float, float, int, int]:
             tempfile.TemporaryDirectory(prefix="bench-reports-") as out:
         as_of = date.fromisoformat(str(conn.execute(
             "select as_of_date from publication").fetchall()[0][0]))
-        cpu, wall = _cpu(), time.perf_counter()
+        cpu, wall = cpu_seconds(), time.perf_counter()
         built = write_followup_reports(conn, Path(out), as_of, pdf=engine != "none")
-        return (time.perf_counter() - wall, _cpu() - cpu, len(built.reports),
+        return (time.perf_counter() - wall, cpu_seconds() - cpu, len(built.reports),
                 built.pdfs_drawn)
 
 
@@ -101,26 +109,16 @@ def main() -> None:
     parser.add_argument("--engines", default="none,chromium,weasyprint")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    global GROUP
-    GROUP = _own_cgroup()
-    counted = "every process (cgroup)" if GROUP else "this process and reaped children"
-    print(f"{args.published} · load {os.getloadavg()[0]:.1f} · {os.cpu_count()} cores · "
-          f"CPU of {counted}")
-    try:
-        _table(args)
-    finally:
-        if GROUP is not None:
-            _leave(GROUP)
-
-
-def _table(args: argparse.Namespace) -> None:
-    print(f"{'engine':<11} {'reports':>7} {'pdfs':>5} {'wall s':>16} {'cpu s':>16}")
-    for engine in args.engines.split(","):
-        runs = [build_once(args.published, engine) for _ in range(args.runs)]
-        walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
-        print(f"{engine:<11} {runs[0][2]:>7} {runs[0][3]:>5} "
-              f"{statistics.median(walls):>6.2f} ({min(walls):.2f}–{max(walls):.2f}) "
-              f"{statistics.median(cpus):>6.2f} ({min(cpus):.2f}–{max(cpus):.2f})")
+    with cpu_clock() as (cpu_seconds, counted):
+        print(f"{args.published} · load {os.getloadavg()[0]:.1f} · {os.cpu_count()} cores · "
+              f"CPU of {counted}")
+        print(f"{'engine':<11} {'reports':>7} {'pdfs':>5} {'wall s':>16} {'cpu s':>16}")
+        for engine in args.engines.split(","):
+            runs = [build_once(args.published, engine, cpu_seconds) for _ in range(args.runs)]
+            walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+            print(f"{engine:<11} {runs[0][2]:>7} {runs[0][3]:>5} "
+                  f"{statistics.median(walls):>6.2f} ({min(walls):.2f}–{max(walls):.2f}) "
+                  f"{statistics.median(cpus):>6.2f} ({min(cpus):.2f}–{max(cpus):.2f})")
 
 
 if __name__ == "__main__":

@@ -61,9 +61,9 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     selected = {key.path[-1] for key in context.selected_asset_keys}
     code = {name: fingerprint for name, fingerprint in incremental.code_fingerprints(
         incremental.load_manifest(dbt_project.manifest_path)).items() if name in selected}
-    changed = incremental.changed_models(settings.warehouse_dir, code)
-    if changed and not config.full_refresh and \
-            (settings.warehouse_dir / incremental.STATE_FILE).exists():  # not a new warehouse
+    built = incremental.recorded(settings.warehouse_dir)
+    changed = incremental.changed_models(built, code)
+    if changed and built and not config.full_refresh:  # a new warehouse needs no message
         context.log.info("Koden som bygger " + ", ".join(changed) + " har ändrats sedan "
                          "förra bygget: modellen byggs om från landningstabellerna.")
     if config.full_refresh or changed:
@@ -78,4 +78,4 @@ def governance_mart(context: dg.AssetExecutionContext, dbt: DbtCliResource,
             if n == 10:
                 fault_point("dbt.build")  # crash tests: killed with dbt half-way
             yield event
-    incremental.record_build(settings.warehouse_dir, code)
+    incremental.record_build(settings.warehouse_dir, built, code)

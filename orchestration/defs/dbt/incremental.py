@@ -48,28 +48,28 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _recorded(warehouse_dir: Path) -> dict[str, str]:
+def recorded(warehouse_dir: Path) -> dict[str, str]:
+    """The code each incremental model was last built with; empty for a new warehouse (or one
+    built before this record existed)."""
     try:
         return json.loads((warehouse_dir / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def changed_models(warehouse_dir: Path, prints: dict[str, str]) -> list[str]:
+def changed_models(built: dict[str, str], prints: dict[str, str]) -> list[str]:
     """The incremental models whose code differs from their last build's. Without a record
-    (a warehouse built before this record existed) every one counts as changed: one full
-    rebuild costs less than rows of unknown vintage."""
-    built = _recorded(warehouse_dir)
+    every one counts as changed: one full rebuild costs less than rows of unknown vintage."""
     return sorted(name for name, fingerprint in prints.items()
                   if built.get(name) != fingerprint)
 
 
-def record_build(warehouse_dir: Path, prints: dict[str, str]) -> None:
+def record_build(warehouse_dir: Path, built: dict[str, str], prints: dict[str, str]) -> None:
     """After a build: the code the models it built were built with, beside what earlier
     builds recorded for the others (written whole, then renamed: a crash leaves the old
     record, and at worst one more full rebuild)."""
     target = warehouse_dir / STATE_FILE
     tmp = target.with_name(f"{target.name}.tmp")
-    tmp.write_text(json.dumps({**_recorded(warehouse_dir), **prints}, indent=2,
-                              sort_keys=True) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps({**built, **prints}, indent=2, sort_keys=True) + "\n",
+                   encoding="utf-8")
     tmp.replace(target)

@@ -40,9 +40,12 @@ def test_upstream_code_changes_the_fingerprint_and_downstream_code_does_not() ->
 
 def test_the_record_says_which_models_changed(tmp_path: Path) -> None:
     prints = {MODEL: "a", "other": "b"}
-    assert incremental.changed_models(tmp_path, prints) == [MODEL, "other"]  # no record yet
-    incremental.record_build(tmp_path, prints)
-    assert incremental.changed_models(tmp_path, prints) == []
-    incremental.record_build(tmp_path, {"other": "c"})  # a build of one model keeps the rest
-    assert incremental.changed_models(tmp_path, {MODEL: "a", "other": "c"}) == []
-    assert incremental.changed_models(tmp_path, {MODEL: "z", "other": "c"}) == [MODEL]
+    assert incremental.recorded(tmp_path) == {}
+    assert incremental.changed_models({}, prints) == [MODEL, "other"]  # no record yet
+    incremental.record_build(tmp_path, {}, prints)
+    assert incremental.changed_models(incremental.recorded(tmp_path), prints) == []
+    # a build of one model keeps what was recorded for the rest
+    incremental.record_build(tmp_path, incremental.recorded(tmp_path), {"other": "c"})
+    built = incremental.recorded(tmp_path)
+    assert incremental.changed_models(built, {MODEL: "a", "other": "c"}) == []
+    assert incremental.changed_models(built, {MODEL: "z", "other": "c"}) == [MODEL]
