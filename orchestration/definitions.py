@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration import dagster_sqlite
 from orchestration.settings import PROJECT_ROOT
+
+dagster_sqlite.install()  # every run worker writes its events through the shared engines
 
 
 @dg.definitions
