@@ -82,6 +82,18 @@ def _status(used: Decimal, budget: Decimal) -> tuple[str, str, str]:
     return ("inom budget", "s-ok", "✓")
 
 
+def _up_to(code: str | None, end: date) -> bool:
+    """Whether a finding about period `code` (a month, a year, a calendar period, or none)
+    belongs in a report of a period ending `end`: one about no period, or one that started by
+    then and is still open. A code that cannot be read is shown rather than hidden."""
+    if not code:
+        return True
+    try:
+        return parse_period(code).start <= end
+    except ValueError:
+        return True
+
+
 def _sum(items: list[dict], key: str) -> Decimal:
     return sum((r[key] or ZERO for r in items), ZERO)
 
@@ -213,9 +225,9 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
 
     # a total order: with ties (one check and subject in two periods) the HTML, and so the
     # PDF's reuse key, would change between two publications of the same marts
-    findings = conn.rows("select * from marts.fct_findings where is_open "
-                         "order by severity, first_seen_on, check_name, subject, period, "
-                         "finding_id")
+    findings = [f for f in conn.rows(
+        "select * from marts.fct_findings where is_open order by severity, first_seen_on, "
+        "check_name, subject, period, finding_id") if _up_to(f["period"], p.end)]
     for f in findings:
         f["severity_label"] = SEVERITY.get(f["severity"], f["severity"])
     key_findings = sorted(findings, key=lambda f: (f["severity"] != "critical",
@@ -253,9 +265,11 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
                       "order": SOURCE_ORDER[s], "mnkr": f["by_source"][s] / 1_000_000}
                      for f in funding_years for s in SOURCE_ORDER]
 
+    # up to the period's end, as the figures: later months leave a closed period's report as
+    # it was (and its PDF reused)
     ledger_files = conn.rows("select source_file, max(voucher_date) as last_voucher, count(*) "
-                        "as lines from marts.fct_ledger_lines group by source_file "
-                        "order by source_file")
+                             "as lines from marts.fct_ledger_lines where voucher_date <= ? "
+                             "group by source_file order by source_file", [p.end])
     payroll_files = conn.rows("select min(period) as first, max(period) as last, "
                          "count(distinct source_file) as files from marts.fct_payroll_monthly")
     return {

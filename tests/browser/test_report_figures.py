@@ -221,6 +221,44 @@ def test_an_unchanged_report_keeps_its_pdf_across_publications(published: Path, 
     assert "Lovstöd (ny)" in "".join(p.extract_text() for p in ks.pages)
 
 
+def test_a_later_month_leaves_the_reports_of_ended_periods_as_they_were(published: Path,
+                                                                       tmp_path: Path) -> None:
+    """What a new month brings (a ledger file with later vouchers, a finding about a later
+    month) changes every report whose period reaches that month and no report of a period
+    that ended before it: a closed period's report, and so its PDF, stays as it was."""
+    import shutil
+    from datetime import date
+
+    from orchestration.followup_report.build import write_followup_reports
+    from orchestration.followup_report.periods import parse_period
+
+    later = tmp_path / "later.duckdb"
+    shutil.copyfile(published / "governance.duckdb", later)
+    with duckdb.connect(str(later)) as conn:
+        as_of = date_of(conn)
+        month = date(as_of.year, as_of.month, 1) - timedelta(days=1)  # the month before
+        month = date(month.year, month.month, 1)
+        before = write_followup_reports(conn, tmp_path / "before", as_of, pdf=False)
+        conn.execute("insert into marts.fct_findings by name select 'late-1' as finding_id, "
+                     "'ledger_object_codes' as check_name, 'warning' as severity, "
+                     "'9999' as subject, ? as period, 'En avvikelse om en senare månad' "
+                     "as detail, ? as first_seen_on, ? as last_seen_on, true as is_open",
+                     [month.strftime("%Y-%m"), as_of, as_of])
+        conn.execute("insert into marts.fct_ledger_lines by name select 'late-line' as "
+                     "ledger_line_id, 'huvudbok_senare.se' as source_file, 1 as source_line, "
+                     "? as voucher_date, ? as year, ? as month, 100.00 as amount_sek",
+                     [month + timedelta(days=9), month.year, month.month])
+        after = write_followup_reports(conn, tmp_path / "after", as_of, pdf=False)
+    reaching = {r["html"] for r in after.reports if parse_period(r["period"]).end >= month}
+    changed = {r["html"] for r in after.reports if (tmp_path / "before" / r["html"]).read_text(
+        encoding="utf-8") != (tmp_path / "after" / r["html"]).read_text(encoding="utf-8")}
+    assert len(after.reports) == len(before.reports)
+    assert changed == reaching and 0 < len(reaching) < len(after.reports)
+    for name in reaching:
+        html = (tmp_path / "after" / name).read_text(encoding="utf-8")
+        assert "En avvikelse om en senare månad" in html and "huvudbok_senare.se" in html
+
+
 def test_voucher_pages_are_paged(published: Path, tmp_path: Path) -> None:
     """A month with more lines than a page holds is split; every line is on exactly one page,
     the first page keeps the month's address, and every page shows the month's totals."""
