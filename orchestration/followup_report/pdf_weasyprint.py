@@ -8,7 +8,7 @@ and line breaking (35 %), drawing and writing the PDF (30 %). No single feature 
 A report costs 2.5–4 s of CPU however it is styled.
 
 The worker processes start (and import WeasyPrint, about 1 s) while the report contexts and
-charts are still being built, and import nothing but this module (not DuckDB, Altair or the
+charts are still being built, and import nothing but this module (not DuckDB, vl-convert or the
 report model)."""
 
 from __future__ import annotations
