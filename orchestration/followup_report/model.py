@@ -265,13 +265,14 @@ def build_context(conn: Marts, spec: ReportSpec, pub: Publication
                       "order": SOURCE_ORDER[s], "mnkr": f["by_source"][s] / 1_000_000}
                      for f in funding_years for s in SOURCE_ORDER]
 
-    # up to the period's end, as the figures: later months leave a closed period's report as
-    # it was (and its PDF reused)
+    # the ledger and payroll files up to the period's end, as the figures: later months leave
+    # a closed period's report as it was (and its PDF reused)
     ledger_files = conn.rows("select source_file, max(voucher_date) as last_voucher, count(*) "
                              "as lines from marts.fct_ledger_lines where voucher_date <= ? "
                              "group by source_file order by source_file", [p.end])
     payroll_files = conn.rows("select min(period) as first, max(period) as last, "
-                         "count(distinct source_file) as files from marts.fct_payroll_monthly")
+                              "count(distinct source_file) as files from "
+                              "marts.fct_payroll_monthly where month <= ?", [p.end])
     return {
         "spec": spec, "body": spec.body, "body_name": names.get(spec.body, spec.body),
         "period": p, "period_label": p.label(), "preliminary": spec.preliminary,

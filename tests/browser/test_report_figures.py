@@ -223,9 +223,10 @@ def test_an_unchanged_report_keeps_its_pdf_across_publications(published: Path, 
 
 def test_a_later_month_leaves_the_reports_of_ended_periods_as_they_were(published: Path,
                                                                        tmp_path: Path) -> None:
-    """What a new month brings (a ledger file with later vouchers, a finding about a later
-    month) changes every report whose period reaches that month and no report of a period
-    that ended before it: a closed period's report, and so its PDF, stays as it was."""
+    """What a new month brings (a ledger file with later vouchers, a payroll file, a finding
+    about a later month) changes every report whose period reaches that month and no report
+    of a period that ended before it: a closed period's report, and so its PDF, stays as it
+    was."""
     import shutil
     from datetime import date
 
@@ -248,6 +249,8 @@ def test_a_later_month_leaves_the_reports_of_ended_periods_as_they_were(publishe
                      "ledger_line_id, 'huvudbok_senare.se' as source_file, 1 as source_line, "
                      "? as voucher_date, ? as year, ? as month, 100.00 as amount_sek",
                      [month + timedelta(days=9), month.year, month.month])
+        conn.execute("insert into marts.fct_payroll_monthly by name select ? as month, ? as "
+                     "period, 'lon_senare.csv' as source_file", [month, month.strftime("%Y-%m")])
         after = write_followup_reports(conn, tmp_path / "after", as_of, pdf=False)
     reaching = {r["html"] for r in after.reports if parse_period(r["period"]).end >= month}
     changed = {r["html"] for r in after.reports if (tmp_path / "before" / r["html"]).read_text(
@@ -257,6 +260,7 @@ def test_a_later_month_leaves_the_reports_of_ended_periods_as_they_were(publishe
     for name in reaching:
         html = (tmp_path / "after" / name).read_text(encoding="utf-8")
         assert "En avvikelse om en senare månad" in html and "huvudbok_senare.se" in html
+        assert f"till {month:%Y-%m}.</p>" in html  # the payroll files, up to the new month
 
 
 def test_voucher_pages_are_paged(published: Path, tmp_path: Path) -> None:
