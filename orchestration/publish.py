@@ -283,11 +283,16 @@ def _write_followup_reports(conn: duckdb.DuckDBPyConnection, folder: Path,
                             settings: Settings) -> None:
     """The follow-up reports (orchestration/followup_report) from the copy being published,
     into the staging folder: they go live with the mart version they print."""
-    from orchestration.followup_report.build import REPORTS_DIR, write_followup_reports
+    from orchestration.followup_report.build import (
+        CHART_CACHE,
+        REPORTS_DIR,
+        write_followup_reports,
+    )
 
     # the version being replaced: an unchanged report's PDF is taken from there, not redrawn
     previous = folder.parent.parent / CURRENT / REPORTS_DIR
-    write_followup_reports(conn, folder / REPORTS_DIR, settings.as_of_date, previous=previous)
+    write_followup_reports(conn, folder / REPORTS_DIR, settings.as_of_date, previous=previous,
+                           chart_cache=settings.warehouse_dir / CHART_CACHE)
 
 
 def _staging_catalog(conn: duckdb.DuckDBPyConnection) -> str:

@@ -53,6 +53,8 @@ class Built:
     pdfs_drawn: int = 0
     pdf_engine: str | None = None
     seconds: float = 0.0
+    chart_jobs: list[charts.ChartJob] = field(default_factory=list)
+    charts_drawn: int = 0  # the rest came from this process's or the previous build's charts
 
 
 def environment() -> jinja2.Environment:
@@ -118,6 +120,9 @@ def _entry(spec: ReportSpec, ctx: dict[str, Any], pub: Publication, html: str,
 
 REQUIRED_MARTS = ("rpt_reporting_compliance", "rpt_budget_vs_outcome", "dim_initiatives",
                   "fct_ledger_lines")
+# the charts the last publication drew, kept for the next: pipeline state beside the working
+# warehouse (charts.remember/keep), not part of what is published
+CHART_CACHE = ".report_charts.json"
 PDF_SETTING = "UPPFOLJNING_REPORT_PDF"  # 0: HTML only (the test suite's many publications)
 
 
@@ -127,11 +132,13 @@ def pdf_wanted() -> bool:
 
 def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: date,
                            only: tuple[str, str] | None = None, pdf: bool | None = None,
-                           workers: int = 2, previous: Path | None = None) -> Built:
+                           workers: int = 2, previous: Path | None = None,
+                           chart_cache: Path | None = None) -> Built:
     """Every report (or only one body and period) with its index and voucher pages. A
     warehouse without the marts the reports read (a partial build) gets no reports.
     `previous` is the previous publication's report folder: a PDF whose report did not change
-    is taken from there instead of being drawn again (orchestration/followup_report/pdf.py)."""
+    is taken from there instead of being drawn again (orchestration/followup_report/pdf.py).
+    `chart_cache` is a file of the charts the previous build drew (charts.remember/keep)."""
     started = time.perf_counter()
     pdf = pdf_wanted() if pdf is None else pdf
     pub = publication(conn, as_of)
@@ -156,9 +163,12 @@ def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: da
             drawn.append(out / entry["html"])
             renderer.submit(drawn[-1])
 
+    charts.remember(chart_cache)
     with renderer or contextlib.nullcontext():
         built = _write_html(conn, out, pub, only, pdf_engine, workers,
                             place_pdf if renderer is not None else None)
+        if not only:  # a single report on demand keeps what the whole build kept
+            charts.keep(chart_cache, built.chart_jobs)
         built.pdf_engine, built.pdfs_drawn = pdf_engine, len(drawn)
         if not only:
             _write_index(out, pub, built)
@@ -186,7 +196,9 @@ def _write_html(conn: duckdb.DuckDBPyConnection, out: Path, pub: Publication,
     with ThreadPoolExecutor(max(1, workers)) as chart_threads:
         for spec in specs:
             ctx = build_context(marts, spec, pub)
-            charts.render_all(_add_charts(ctx), chart_threads)
+            jobs = _add_charts(ctx)
+            built.charts_drawn += charts.render_all(jobs, chart_threads)
+            built.chart_jobs += jobs
             html = template.render(**ctx, css=css, root="")
             (out / f"{spec.slug}.html").write_text(html, encoding="utf-8")
             built.reports.append(_entry(spec, ctx, pub, html, pdf_engine))

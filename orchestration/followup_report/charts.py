@@ -11,14 +11,17 @@ so colour and shape are never the only way to read a chart."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 import vl_convert as vlc
 
+RENDERER = f"vl-convert {vlc.__version__}"  # another version may draw another SVG
 FONT = "DejaVu Sans"
 INK = "#1a1a1a"
 # Okabe–Ito colours (distinguishable with the common colour-vision deficiencies)
@@ -45,7 +48,9 @@ class ChartJob:
 
     @property
     def key(self) -> str:
-        return json.dumps(self.spec, sort_keys=True, default=str)
+        """The chart's identity: its whole specification (data and style) and the renderer."""
+        text = json.dumps(self.spec, sort_keys=True, default=str)
+        return hashlib.sha256(f"{RENDERER}\0{text}".encode()).hexdigest()
 
     def html(self) -> str:
         # Vega marks its groups as graphics-symbol etc.; the chart is read as one image with
@@ -60,14 +65,44 @@ def _render(spec: dict) -> str:
     return vlc.vegalite_to_svg(spec, allowed_base_urls=[], format_locale="sv-SE")
 
 
-_DRAWN: dict[str, str] = {}  # charts drawn earlier in this process (a re-publication)
+_DRAWN: dict[str, str] = {}  # charts drawn earlier in this process or read from the cache
 _DRAWN_LIMIT = 2000
 
 
-def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> None:
-    """Draws each distinct chart once (the same chart recurs across the reports of one
-    publication), on the caller's threads: vl-convert releases the GIL, so a pool of two
-    threads uses both cores."""
+def remember(cache: Path | None) -> int:
+    """Charts an earlier build kept (`keep`) are not drawn again: most of a publication's
+    charts are those of ended periods, unchanged from one night to the next, and drawing is
+    most of the reports' HTML time. Returns how many were read; a cache that cannot be read
+    is no cache (the charts are drawn)."""
+    if cache is None or not cache.is_file():
+        return 0
+    try:
+        kept = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
+        return 0
+    if len(_DRAWN) + len(kept) > _DRAWN_LIMIT:
+        _DRAWN.clear()
+    _DRAWN.update(kept)
+    return len(kept)
+
+
+def keep(cache: Path | None, jobs: list[ChartJob]) -> None:
+    """Writes this build's charts for the next build (whole, then renamed: a crash leaves the
+    previous file). Only this build's charts are kept, so the file never grows beyond them."""
+    if cache is None:
+        return
+    tmp = cache.with_name(f".{cache.name}.tmp")
+    tmp.write_text(json.dumps({job.key: job.svg for job in jobs if job.svg}, sort_keys=True),
+                   encoding="utf-8")
+    tmp.replace(cache)
+
+
+def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> int:
+    """Draws each distinct chart not drawn before (the same chart recurs across the reports of
+    one publication, and across nights), on the caller's threads: vl-convert releases the
+    GIL, so a pool of two threads uses both cores. Returns how many were drawn."""
     unique = {job.key: job.spec for job in jobs if job.key not in _DRAWN}
     if unique:
         drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
@@ -76,6 +111,7 @@ def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> None:
         _DRAWN.update(drawn)
     for job in jobs:
         job.svg = _DRAWN[job.key]
+    return len(unique)
 
 
 def _chart(spec: dict, label: str) -> ChartJob:

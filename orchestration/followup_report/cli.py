@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def report_main(args: argparse.Namespace) -> int:
     import duckdb  # the heavy imports only when a report is built
 
-    from orchestration.followup_report.build import write_followup_reports
+    from orchestration.followup_report.build import CHART_CACHE, write_followup_reports
     from orchestration.followup_report.pdf import PdfEngineError
 
     settings = get_settings()
@@ -40,7 +40,8 @@ def report_main(args: argparse.Namespace) -> int:
     try:
         with duckdb.connect(str(source), read_only=True) as conn:
             built = write_followup_reports(conn, out, settings.as_of_date, only=only,
-                                           pdf=args.format == "pdf")
+                                           pdf=args.format == "pdf",
+                                           chart_cache=settings.warehouse_dir / CHART_CACHE)
     except (ValueError, PdfEngineError) as e:
         print(str(e), file=sys.stderr)
         return 2

@@ -263,6 +263,28 @@ def test_a_later_month_leaves_the_reports_of_ended_periods_as_they_were(publishe
         assert f"till {month:%Y-%m}.</p>" in html  # the payroll files, up to the new month
 
 
+def test_the_next_build_draws_only_the_charts_that_changed(published: Path, pipeline_env: dict,
+                                                           tmp_path: Path) -> None:
+    """The nightly keeps its charts beside the warehouse; a build in a fresh process that
+    finds them draws none of an unchanged publication's charts, for the same HTML."""
+    from orchestration.followup_report import charts
+    from orchestration.followup_report.build import CHART_CACHE, write_followup_reports
+
+    assert (pipeline_env["warehouse"] / CHART_CACHE).is_file()  # the session's nightly kept it
+    cache = tmp_path / CHART_CACHE
+    with duckdb.connect(str(published / "governance.duckdb"), read_only=True) as conn:
+        as_of = date_of(conn)
+        charts._DRAWN.clear()
+        first = write_followup_reports(conn, tmp_path / "a", as_of, pdf=False, chart_cache=cache)
+        charts._DRAWN.clear()  # as in the next night's process
+        second = write_followup_reports(conn, tmp_path / "b", as_of, pdf=False,
+                                        chart_cache=cache)
+    assert first.charts_drawn > 20 and second.charts_drawn == 0
+    for report in first.reports:
+        assert (tmp_path / "a" / report["html"]).read_bytes() == \
+            (tmp_path / "b" / report["html"]).read_bytes()
+
+
 def test_voucher_pages_are_paged(published: Path, tmp_path: Path) -> None:
     """A month with more lines than a page holds is split; every line is on exactly one page,
     the first page keeps the month's address, and every page shows the month's totals."""

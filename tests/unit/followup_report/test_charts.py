@@ -42,3 +42,24 @@ def test_a_wrong_specification_is_caught() -> None:
     spec["encoding"]["y"]["type"] = "quantity"  # not a Vega-Lite type
     with pytest.raises(Exception, match="quantity"):
         validate_jsonschema(spec, load_schema())
+
+
+def test_kept_charts_are_not_drawn_again_and_a_bad_cache_is_no_cache(tmp_path) -> None:
+    cache = tmp_path / "charts.json"
+    with ThreadPoolExecutor(2) as pool:
+        charts._DRAWN.clear()
+        first = _jobs()
+        assert charts.render_all(first, pool) == 3
+        charts.keep(cache, first)
+        charts._DRAWN.clear()  # as in the next night's process
+        assert charts.remember(cache) == 3
+        again = _jobs()
+        again[0] = charts.monthly_outcome(MONTHS[:-1], "Utfall mot budget")  # one changed
+        assert charts.render_all(again, pool) == 1
+        assert [j.svg for j in again[1:]] == [j.svg for j in first[1:]]
+        assert again[0].svg != first[0].svg
+        for bad in ("{not json", '["a list"]', '{"key": 1}'):
+            cache.write_text(bad, encoding="utf-8")
+            charts._DRAWN.clear()
+            assert charts.remember(cache) == 0
+            assert charts.render_all(_jobs(), pool) == 3
