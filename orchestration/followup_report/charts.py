@@ -90,13 +90,18 @@ def remember(cache: Path | None) -> int:
 
 def keep(cache: Path | None, jobs: list[ChartJob]) -> None:
     """Writes this build's charts for the next build (whole, then renamed: a crash leaves the
-    previous file). Only this build's charts are kept, so the file never grows beyond them."""
+    previous file). Only this build's charts are kept, so the file never grows beyond them.
+    A cache that cannot be written (a full disk) is no reason to stop a publication: the next
+    build draws its charts."""
     if cache is None:
         return
     tmp = cache.with_name(f".{cache.name}.tmp")
-    tmp.write_text(json.dumps({job.key: job.svg for job in jobs if job.svg}, sort_keys=True),
-                   encoding="utf-8")
-    tmp.replace(cache)
+    try:
+        tmp.write_text(json.dumps({job.key: job.svg for job in jobs if job.svg},
+                                  sort_keys=True), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> int:

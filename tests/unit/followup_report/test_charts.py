@@ -63,3 +63,13 @@ def test_kept_charts_are_not_drawn_again_and_a_bad_cache_is_no_cache(tmp_path) -
             charts._DRAWN.clear()
             assert charts.remember(cache) == 0
             assert charts.render_all(_jobs(), pool) == 3
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path) -> None:
+    where = tmp_path / "not-a-folder"
+    where.write_text("a file where the cache's folder should be", encoding="utf-8")
+    jobs = _jobs()
+    with ThreadPoolExecutor(1) as pool:
+        charts.render_all(jobs, pool)
+    charts.keep(where / "charts.json", jobs)  # no exception: the publication goes on
+    assert not (tmp_path / "charts.json").exists()
