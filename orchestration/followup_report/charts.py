@@ -11,6 +11,7 @@ so colour and shape are never the only way to read a chart."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -101,7 +102,8 @@ def keep(cache: Path | None, jobs: list[ChartJob]) -> None:
                                   sort_keys=True), encoding="utf-8")
         tmp.replace(cache)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> int:
