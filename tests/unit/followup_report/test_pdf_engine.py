@@ -86,3 +86,15 @@ def test_a_page_that_failed_is_replaced(tmp_path: Path) -> None:
         pdfs.wait()
     assert good.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "saknas.pdf").exists()
+
+
+def test_no_browser_starts_when_no_pdf_is_drawn(tmp_path: Path) -> None:
+    """A night whose reports are all unchanged reuses every PDF: Chromium is not started."""
+    from orchestration.followup_report.pdf_chromium import ChromiumPdfs
+
+    executable = pdf.chromium_executable()
+    assert executable, "Debians chromium saknas: `make browser` installerar den"
+    with ChromiumPdfs(executable, 2) as pdfs:
+        pdfs.wait()
+        assert not pdfs.started
+    assert pdfs.browser is None and pdfs.playwright is None
