@@ -167,10 +167,9 @@ def write_followup_reports(conn: duckdb.DuckDBPyConnection, out: Path, as_of: da
     with renderer or contextlib.nullcontext():
         built = _write_html(conn, out, pub, only, pdf_engine, workers,
                             place_pdf if renderer is not None else None)
-        if not only:  # a single report on demand keeps what the whole build kept
-            charts.keep(chart_cache, built.chart_jobs)
         built.pdf_engine, built.pdfs_drawn = pdf_engine, len(drawn)
-        if not only:
+        if not only:  # a single report on demand leaves the index and the kept charts alone
+            charts.keep(chart_cache, built.chart_jobs)
             _write_index(out, pub, built)
         if renderer is not None:
             renderer.wait()

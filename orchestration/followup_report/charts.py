@@ -4,7 +4,7 @@ JavaScript and loads nothing. Vega-Lite was chosen because it is a grammar of gr
 specification is data: easy to test, to keep consistent across reports, and rendered offline
 in a fraction of a second. The specifications are written here as plain data rather than
 through Altair (which writes the same JSON): Altair cost about 0,4 s to import in every process
-that loads the Dagster definitions and about 0,9 s of CPU per publication to build the specs,
+that loads the Dagster definitions and about 1 s of CPU per publication to build the specs,
 for the same SVG byte for byte. The tests check each specification against Vega-Lite's schema.
 Each chart comes with a text alternative; the report puts the chart's data table beside it,
 so colour and shape are never the only way to read a chart."""
@@ -12,6 +12,7 @@ so colour and shape are never the only way to read a chart."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -47,7 +48,7 @@ class ChartJob:
     label: str
     svg: str = ""
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """The chart's identity: its whole specification (data and style) and the renderer."""
         text = json.dumps(self.spec, sort_keys=True, default=str)
@@ -70,6 +71,12 @@ _DRAWN: dict[str, str] = {}  # charts drawn earlier in this process or read from
 _DRAWN_LIMIT = 2000
 
 
+def _add(drawn: dict[str, str]) -> None:
+    if len(_DRAWN) + len(drawn) > _DRAWN_LIMIT:
+        _DRAWN.clear()
+    _DRAWN.update(drawn)
+
+
 def remember(cache: Path | None) -> int:
     """Charts an earlier build kept (`keep`) are not drawn again: most of a publication's
     charts are those of ended periods, unchanged from one night to the next, and drawing is
@@ -83,9 +90,7 @@ def remember(cache: Path | None) -> int:
         return 0
     if not isinstance(kept, dict) or not all(isinstance(v, str) for v in kept.values()):
         return 0
-    if len(_DRAWN) + len(kept) > _DRAWN_LIMIT:
-        _DRAWN.clear()
-    _DRAWN.update(kept)
+    _add(kept)
     return len(kept)
 
 
@@ -112,10 +117,7 @@ def render_all(jobs: list[ChartJob], pool: ThreadPoolExecutor) -> int:
     GIL, so a pool of two threads uses both cores. Returns how many were drawn."""
     unique = {job.key: job.spec for job in jobs if job.key not in _DRAWN}
     if unique:
-        drawn = dict(zip(unique, pool.map(_render, unique.values()), strict=True))
-        if len(_DRAWN) + len(drawn) > _DRAWN_LIMIT:
-            _DRAWN.clear()
-        _DRAWN.update(drawn)
+        _add(dict(zip(unique, pool.map(_render, unique.values()), strict=True)))
     for job in jobs:
         job.svg = _DRAWN[job.key]
     return len(unique)

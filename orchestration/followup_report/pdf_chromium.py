@@ -107,10 +107,6 @@ class ChromiumPdfs:
         self.futures.append(asyncio.run_coroutine_threadsafe(self._render(html_path),
                                                              self.loop))
 
-    @property
-    def started(self) -> bool:
-        return self._started is not None
-
     def wait(self) -> None:
         try:
             for future in self.futures:
