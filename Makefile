@@ -48,10 +48,11 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml $(STAMP)
 	# create the instance's storage once, before two processes race to create it
 	$(BIN)/dagster instance migrate > /dev/null
 
-# The report tests open the reports in Debian's Chromium (never `playwright install`, which
-# downloads a browser build); installed here where it is missing.
+# The report tests open the reports in Debian's Chromium, and the PDFs are drawn by its
+# headless shell (never `playwright install`, which downloads a browser build); installed here
+# where they are missing.
 browser:
-	@command -v chromium > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
+	@command -v chromium > /dev/null && command -v chromium-headless-shell > /dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell > /dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from orchestration.followup_report import charts  # noqa: E402
 from orchestration.followup_report.build import write_followup_reports  # noqa: E402
+from orchestration.followup_report.pdf import chromium_executable  # noqa: E402
 
 CGROUPS = (  # a cgroup root and the file that shows a cgroup of it counts CPU: v1, then v2
     (Path("/sys/fs/cgroup/cpuacct"), "cpuacct.usage"),
@@ -111,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     with cpu_clock() as (cpu_seconds, counted):
         print(f"{args.published} · load {os.getloadavg()[0]:.1f} · {os.cpu_count()} cores · "
-              f"CPU of {counted}")
+              f"CPU of {counted} · Chromium: {chromium_executable()}")
         print(f"{'engine':<11} {'reports':>7} {'pdfs':>5} {'wall s':>16} {'cpu s':>16}")
         for engine in args.engines.split(","):
             runs = [build_once(args.published, engine, cpu_seconds) for _ in range(args.runs)]

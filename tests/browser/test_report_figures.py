@@ -154,6 +154,10 @@ def test_pdf_beside_the_html_holds_the_same_totals(engine: str, published: Path,
                                        pdf=True)
     (report,) = built.reports
     assert report["pdf_engine"] == built.pdf_engine == engine
+    if engine == "chromium":  # `make browser` installs the headless shell, and it draws them
+        from orchestration.followup_report.pdf import chromium_executable
+
+        assert Path(chromium_executable() or "").name == "chromium-headless-shell"
     html = (tmp_path / report["html"]).read_text(encoding="utf-8")
     pdf = tmp_path / report["pdf"]
     reader = PdfReader(pdf)

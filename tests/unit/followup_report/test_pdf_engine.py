@@ -97,3 +97,19 @@ def test_no_browser_starts_when_no_pdf_is_drawn(tmp_path: Path) -> None:
     with ChromiumPdfs(executable, 2) as pdfs:
         pdfs.wait()
     assert pdfs.browser is None and pdfs.playwright is None  # never started
+
+
+def test_the_headless_shell_is_preferred_and_chromium_is_the_fallback(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in pdf.CHROMIUM_NAMES:
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    monkeypatch.delenv(pdf.CHROMIUM_SETTING, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert pdf.chromium_executable() == str(tmp_path / "chromium-headless-shell")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert pdf.chromium_executable() == str(tmp_path / "chromium")
+    named = tmp_path / "min-chromium"
+    named.write_text("#!/bin/sh\n")
+    monkeypatch.setenv(pdf.CHROMIUM_SETTING, str(named))  # the setting wins over PATH
+    assert pdf.chromium_executable() == str(named)
