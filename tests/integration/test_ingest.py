@@ -249,6 +249,15 @@ def test_period_files_read_together_land_as_read_one_at_a_time(
                         [o.name]).fetchall()[0][0] for t in LEDGER_TABLES), o.name
             tables = {t: conn.execute(f"select * from landing.{t} order by all").fetchall()
                       for t in LEDGER_TABLES}
+            lined = [t for t in LEDGER_TABLES if conn.execute(
+                "select count(*) from information_schema.columns where table_schema = "
+                "'landing' and table_name = ? and column_name = 'source_line'", [t]
+            ).fetchall()[0][0]]
+            assert "ledger_transactions" in lined
+            for t in lined:  # a batch lands in file and line order, the same every time
+                stored = conn.execute(f"select source_file, source_line from landing.{t} "
+                                      "order by rowid").fetchall()
+                assert stored == sorted(stored), t
             files = conn.execute("select file_name, status, row_count, reason, covers_from, "
                                  "covers_to from landing.files order by all").fetchall()
         runs[label] = ([(o.name, o.status, o.rows, o.reason) for o in outcomes], tables, files)
