@@ -617,23 +617,19 @@ def _insert(conn: duckdb.DuckDBPyConnection, name: str, group: list[_Part],
         files = ", ".join(f"'{sql_text(str(d))}'" for _, d in group)
         source_sql = f"read_parquet([{files}])"
         counts = [pq.read_metadata(d).num_rows for _, d in group]
-    order = ""
+    # inserting several files in the order read made DuckDB write them on one thread (12
+    # monthly files took 1,6x the time of the same rows as one yearly file); an explicit
+    # order by file and line is written in parallel and leaves the same order every time
+    order = (" order by source_file, source_line"
+             if len(group) > 1 and "source_line" in _columns(data) else "")
     try:
         select = _incoming_select(conn, projection, first.item.name, _columns(data))
         if not exists:
             conn.execute(f"create table landing.{name} as "
                          f"select {select} from {source_sql} limit 0")
-        if len(group) > 1 and "source_line" in _columns(data):
-            # inserting several files in the order read made DuckDB write them on one thread
-            # (12 monthly files took 1,6x the time of the same rows as one yearly file); an
-            # explicit order by file and line is parallel and leaves the same order every time
-            conn.execute("set preserve_insertion_order = false")
-            order = " order by source_file, source_line"
         inserted = conn.execute(f"insert into landing.{name} by name select {select} "
                                 f"from {source_sql}{order}").fetchall()[0][0]
     finally:
-        if order:
-            conn.execute("reset preserve_insertion_order")
         if registered:
             conn.unregister("_incoming")
     if len(group) == 1:
