@@ -620,10 +620,11 @@ def _insert(conn: duckdb.DuckDBPyConnection, name: str, group: list[_Part],
     # inserting several files in the order read made DuckDB write them on one thread (12
     # monthly files took 1,6x the time of the same rows as one yearly file); an explicit
     # order by file and line is written in parallel and leaves the same order every time
+    columns = _columns(data)  # a Parquet part's schema is read from its file: once
     order = (" order by source_file, source_line"
-             if len(group) > 1 and "source_line" in _columns(data) else "")
+             if len(group) > 1 and "source_line" in columns else "")
     try:
-        select = _incoming_select(conn, projection, first.item.name, _columns(data))
+        select = _incoming_select(conn, projection, first.item.name, columns)
         if not exists:
             conn.execute(f"create table landing.{name} as "
                          f"select {select} from {source_sql} limit 0")

@@ -66,10 +66,15 @@ def test_kept_charts_are_not_drawn_again_and_a_bad_cache_is_no_cache(tmp_path) -
 
 
 def test_a_cache_that_cannot_be_written_is_skipped(tmp_path) -> None:
-    where = tmp_path / "not-a-folder"
-    where.write_text("a file where the cache's folder should be", encoding="utf-8")
     jobs = _jobs()
     with ThreadPoolExecutor(1) as pool:
         charts.render_all(jobs, pool)
+    where = tmp_path / "not-a-folder"
+    where.write_text("a file where the cache's folder should be", encoding="utf-8")
     charts.keep(where / "charts.json", jobs)  # no exception: the publication goes on
-    assert not (tmp_path / "charts.json").exists()
+    # written, then the rename fails (a folder stands where the file goes): no leftover
+    blocked = tmp_path / "charts.json"
+    blocked.mkdir()
+    charts.keep(blocked, jobs)
+    assert blocked.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "charts.json", "not-a-folder"]
